@@ -1,0 +1,243 @@
+//! Command-line interface: argument parsing, the `run` and `check` commands, exit statuses.
+//!
+//! Exit status 0 on success, 2 on bad input (arguments, scenario files, an output folder that
+//! may not be replaced), 1 on a failure while running or writing.
+
+mod table;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use peacesim::experiment::{self, Design};
+use peacesim::output::{Manifest, RunsWriter, StagedDir, summary_csv, timeseries_csv};
+use peacesim::regime;
+use peacesim::scenario::{BASELINE_SOURCE, BASELINE_TOML, BUILT_IN_REGIMES, Scenario};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "peacesim",
+    version,
+    about = "Agent-based simulation of competing and coordinating third parties in peace processes",
+    long_about = "peacesim simulates peace processes in which mediators, diplomats, mediation \
+support organisations and insider mediators compete or coordinate (hierarchically, as a network \
+or as a contact group). Each regime faces the same simulated conflicts (paired replicates), so the \
+differences it reports are the regime's.\n\nStart with `peacesim run` (the built-in baseline), \
+then copy `peacesim baseline > my.toml`, edit it, `peacesim check my.toml` and `peacesim run my.toml`.",
+    after_help = "Exit status: 0 success, 1 failure while running or writing, 2 bad input."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run every regime of a scenario over paired replicates; write runs.csv, timeseries.csv,
+    /// summary.csv and manifest.json.
+    Run(RunArgs),
+    /// Validate scenario files without running them.
+    Check {
+        /// Scenario files (TOML).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the built-in baseline scenario: a commented template to copy and edit.
+    Baseline,
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// Scenario file (TOML). Without it, the built-in baseline scenario runs.
+    file: Option<PathBuf>,
+    /// Paired replicates per regime (overrides experiment.replicates).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    replicates: Option<u64>,
+    /// Master seed (overrides experiment.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads; 0 = one per core. Results are identical for any value.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Output folder [default: output/<scenario name>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Regimes to compare, comma-separated (overrides experiment.regimes):
+    /// competitive, hierarchical, network, contact_group.
+    #[arg(long, value_delimiter = ',')]
+    regimes: Option<Vec<String>>,
+    /// Replace an existing output folder that peacesim did not write.
+    #[arg(long)]
+    force: bool,
+    /// No progress bar and no table; only errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// A failure, and whose it is.
+enum Failure {
+    /// The user's input is wrong: exit 2.
+    Input(String),
+    /// Something failed while running or writing: exit 1.
+    Runtime(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Runtime(e)
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run(args),
+        Command::Check { files } => check(&files),
+        Command::Baseline => {
+            print!("{BASELINE_TOML}");
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Runtime(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn check(files: &[PathBuf]) -> Result<(), Failure> {
+    let mut bad = Vec::new();
+    for file in files {
+        match Scenario::from_file(file) {
+            Ok(s) => println!(
+                "{}: ok — scenario {:?}, {} parties, {} third parties, regimes {}",
+                file.display(),
+                s.scenario.name,
+                s.parties.len(),
+                s.third_parties.len(),
+                s.experiment.regimes.join(", ")
+            ),
+            Err(e) => bad.push(e.to_string()),
+        }
+    }
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Input(bad.join("\n")))
+    }
+}
+
+fn load(args: &RunArgs) -> Result<(Scenario, String), Failure> {
+    let (mut scenario, source) = match &args.file {
+        Some(path) => (
+            Scenario::from_file(path).map_err(|e| Failure::Input(e.to_string()))?,
+            path.display().to_string(),
+        ),
+        None => (Scenario::baseline(), BASELINE_SOURCE.to_string()),
+    };
+    if let Some(n) = args.replicates {
+        scenario.experiment.replicates = n;
+    }
+    if let Some(s) = args.seed {
+        scenario.experiment.seed = s;
+    }
+    if let Some(list) = &args.regimes {
+        for name in list {
+            if !BUILT_IN_REGIMES.contains(&name.as_str()) {
+                return Err(Failure::Input(format!(
+                    "--regimes: unknown regime {name:?}; known: {}",
+                    BUILT_IN_REGIMES.join(", ")
+                )));
+            }
+        }
+        scenario.experiment.regimes = list.clone();
+    }
+    scenario
+        .revalidate(&format!("{source} with command-line options"))
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    Ok((scenario, source))
+}
+
+fn run(args: RunArgs) -> Result<(), Failure> {
+    let (scenario, source) = load(&args)?;
+    let regimes = regime::from_scenario(&scenario).map_err(Failure::Input)?;
+    let target = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(&scenario.scenario.name));
+    let staged = StagedDir::create(&target, args.force).map_err(|e| Failure::Input(format!("{e:#}")))?;
+    let threads = if args.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        args.threads
+    };
+    let design = Design {
+        replicates: scenario.experiment.replicates,
+        seed: scenario.experiment.seed,
+        threads,
+        regimes,
+    };
+    let names: Vec<String> = design.regimes.iter().map(|r| r.name().to_string()).collect();
+    let started = SystemTime::now();
+    let bar = progress_bar(design.replicates, args.quiet);
+    let mut runs = RunsWriter::create(&staged.path("runs.csv"), names.clone())?;
+    let results = experiment::run(&scenario, &design, &mut runs, &mut |done| {
+        bar.set_position(done)
+    })?;
+    bar.finish_and_clear();
+    runs.finish()?;
+    staged.write_file("timeseries.csv", &timeseries_csv(&results)?)?;
+    staged.write_file("summary.csv", &summary_csv(&results)?)?;
+    let manifest = Manifest {
+        tool: "peacesim",
+        version: env!("CARGO_PKG_VERSION"),
+        command_line: std::env::args().collect(),
+        scenario_source: source,
+        seed: design.seed,
+        replicates: design.replicates,
+        regimes: names,
+        threads,
+        started: humantime::format_rfc3339_seconds(started).to_string(),
+        finished: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+        scenario: &scenario,
+    };
+    staged.write_file("manifest.json", &manifest.to_json()?)?;
+    let written = staged.commit().context("cannot put the results in place")?;
+    if !args.quiet {
+        let elapsed = started.elapsed().unwrap_or_default();
+        print!("{}", table::render(&scenario, &results));
+        println!(
+            "\n{} runs ({} regimes × {} replicates) in {:.2} s on {} threads → {}/",
+            design.replicates * design.regimes.len() as u64,
+            design.regimes.len(),
+            design.replicates,
+            elapsed.as_secs_f64(),
+            threads,
+            written.display()
+        );
+    }
+    Ok(())
+}
+
+fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:30}] {pos}/{len} replicates ({per_sec}, ETA {eta})",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar
+}

@@ -1,0 +1,231 @@
+//! Batch running: replicates × regimes in parallel, with paired seeds and streaming statistics.
+//!
+//! Replicates are processed in fixed-size chunks. Within a chunk, replicates run in parallel
+//! (rayon), each running every regime in turn from the same seed; the chunk's results come back
+//! in replicate order and are handed, one replicate at a time, to the caller's [`ReplicateSink`]
+//! and to the accumulators. Memory is bounded by the chunk, and every output is the same for
+//! any number of threads.
+
+pub mod stats;
+
+use crate::model::{METRICS, RunOutcome, random::run_seed, simulate};
+use crate::regime::Regime;
+use crate::scenario::Scenario;
+use rayon::prelude::*;
+use stats::Moments;
+use std::sync::Arc;
+
+/// Replicates per chunk: large enough to keep both cores busy, small enough to bound memory
+/// (a chunk holds `CHUNK × regimes × months × metrics` floats).
+const CHUNK: u64 = 256;
+
+/// The per-run outcomes reported in `runs.csv` and summarised in `summary.csv`, by name.
+/// Conditional outcomes are undefined (empty) where their condition fails.
+pub const OUTCOMES: [&str; 15] = [
+    "agreement",
+    "agreement_month",
+    "relapse",
+    "relapse_given_agreement",
+    "relapse_month",
+    "cumulative_violence",
+    "max_parallel_forums",
+    "mean_parallel_forums",
+    "forum_switches",
+    "dnh_violations",
+    "rotations",
+    "final_trust_party",
+    "final_trust_third",
+    "leverage_spent",
+    "coordination_cost",
+];
+
+/// Outcomes that are proportions (0/1 per run): their intervals are Wilson intervals.
+pub fn is_proportion(outcome: &str) -> bool {
+    matches!(outcome, "agreement" | "relapse" | "relapse_given_agreement")
+}
+
+/// The values of [`OUTCOMES`] for one run.
+pub fn outcome_values(o: &RunOutcome) -> [Option<f64>; OUTCOMES.len()] {
+    let agreed = o.agreement_month.is_some();
+    let relapsed = o.relapse_month.is_some();
+    let flag = |b: bool| if b { 1.0 } else { 0.0 };
+    [
+        Some(flag(agreed)),
+        o.agreement_month.map(f64::from),
+        Some(flag(relapsed)),
+        agreed.then_some(flag(relapsed)),
+        o.relapse_month.map(f64::from),
+        Some(o.cumulative_violence),
+        Some(o.max_parallel_forums as f64),
+        Some(o.mean_parallel_forums),
+        Some(o.forum_switches as f64),
+        Some(o.dnh_violations as f64),
+        Some(o.rotations as f64),
+        Some(o.final_trust_party),
+        Some(o.final_trust_third),
+        Some(o.leverage_spent),
+        Some(o.coordination_cost),
+    ]
+}
+
+/// What to run.
+#[derive(Clone)]
+pub struct Design {
+    pub replicates: u64,
+    pub seed: u64,
+    /// Worker threads; 0 = one per core.
+    pub threads: usize,
+    pub regimes: Vec<Arc<dyn Regime>>,
+}
+
+/// Every regime's run of one replicate.
+#[derive(Debug, Clone)]
+pub struct ReplicateResult {
+    pub replicate: u64,
+    pub seed: u64,
+    /// Outcomes per regime, in the design's order.
+    pub outcomes: Vec<RunOutcome>,
+    /// Per-month metrics per regime (`months × METRICS`, month-major).
+    pub series: Vec<Vec<f64>>,
+}
+
+/// Receives replicates in order as they finish (for instance a CSV writer).
+pub trait ReplicateSink {
+    fn accept(&mut self, result: &ReplicateResult) -> anyhow::Result<()>;
+}
+
+/// A sink that keeps nothing.
+impl ReplicateSink for () {
+    fn accept(&mut self, _: &ReplicateResult) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// Summary of one outcome under one regime.
+#[derive(Debug, Clone, Default)]
+pub struct OutcomeSummary {
+    pub values: Moments,
+    /// Paired difference from the reference regime over replicates where both are defined.
+    pub difference: Moments,
+}
+
+/// Everything `run` reports after the runs.
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub regime_names: Vec<String>,
+    /// Index of the regime differences are taken from (`competitive` if present, else the
+    /// first).
+    pub reference: usize,
+    pub replicates: u64,
+    pub months: usize,
+    /// `[regime][outcome]`.
+    pub summary: Vec<Vec<OutcomeSummary>>,
+    /// `[regime][month * METRICS + metric]`.
+    pub timeseries: Vec<Vec<Moments>>,
+}
+
+impl Results {
+    fn new(scenario: &Scenario, design: &Design) -> Self {
+        let names: Vec<String> = design.regimes.iter().map(|r| r.name().to_string()).collect();
+        let reference = names.iter().position(|n| n == "competitive").unwrap_or(0);
+        let months = scenario.total_months();
+        let r = names.len();
+        Self {
+            regime_names: names,
+            reference,
+            replicates: design.replicates,
+            months,
+            summary: vec![vec![OutcomeSummary::default(); OUTCOMES.len()]; r],
+            timeseries: vec![vec![Moments::default(); months * METRICS.len()]; r],
+        }
+    }
+
+    fn absorb(&mut self, rep: &ReplicateResult) {
+        let values: Vec<_> = rep.outcomes.iter().map(outcome_values).collect();
+        let reference = &values[self.reference];
+        for (r, vals) in values.iter().enumerate() {
+            for (k, v) in vals.iter().enumerate() {
+                let s = &mut self.summary[r][k];
+                if let Some(x) = v {
+                    s.values.push(*x);
+                }
+                if let (Some(x), Some(base)) = (v, reference[k]) {
+                    s.difference.push(x - base);
+                }
+            }
+            for (m, x) in self.timeseries[r].iter_mut().zip(&rep.series[r]) {
+                m.push(*x);
+            }
+        }
+    }
+
+    /// Index of a regime by name.
+    pub fn regime_index(&self, name: &str) -> Option<usize> {
+        self.regime_names.iter().position(|n| n == name)
+    }
+
+    /// Index of an outcome by name.
+    pub fn outcome_index(name: &str) -> Option<usize> {
+        OUTCOMES.iter().position(|o| *o == name)
+    }
+
+    /// The summary of `outcome` under `regime`.
+    pub fn get(&self, regime: &str, outcome: &str) -> Option<&OutcomeSummary> {
+        Some(&self.summary[self.regime_index(regime)?][Self::outcome_index(outcome)?])
+    }
+}
+
+/// One replicate under every regime, from the replicate's seed.
+pub fn run_replicate(
+    scenario: &Scenario,
+    regimes: &[Arc<dyn Regime>],
+    master_seed: u64,
+    replicate: u64,
+) -> ReplicateResult {
+    let seed = run_seed(master_seed, replicate);
+    let len = scenario.total_months() * METRICS.len();
+    let mut outcomes = Vec::with_capacity(regimes.len());
+    let mut series = Vec::with_capacity(regimes.len());
+    for regime in regimes {
+        let mut buf = vec![0.0; len];
+        outcomes.push(simulate(scenario, regime.as_ref(), seed, &mut buf));
+        series.push(buf);
+    }
+    ReplicateResult {
+        replicate,
+        seed,
+        outcomes,
+        series,
+    }
+}
+
+/// Runs the design, handing each replicate to `sink` in order, and returns the statistics.
+/// `progress` is called after each chunk with the replicates done so far.
+pub fn run(
+    scenario: &Scenario,
+    design: &Design,
+    sink: &mut dyn ReplicateSink,
+    progress: &mut dyn FnMut(u64),
+) -> anyhow::Result<Results> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(design.threads)
+        .build()?;
+    let mut results = Results::new(scenario, design);
+    let mut start = 0;
+    while start < design.replicates {
+        let end = (start + CHUNK).min(design.replicates);
+        let chunk: Vec<ReplicateResult> = pool.install(|| {
+            (start..end)
+                .into_par_iter()
+                .map(|r| run_replicate(scenario, &design.regimes, design.seed, r))
+                .collect()
+        });
+        for rep in &chunk {
+            sink.accept(rep)?;
+            results.absorb(rep);
+        }
+        start = end;
+        progress(start);
+    }
+    Ok(results)
+}

@@ -1,0 +1,113 @@
+//! Streaming statistics: running moments (Welford 1962) and 95% confidence intervals.
+//!
+//! Accumulation is sequential and in replicate order, so results do not depend on the number
+//! of threads.
+
+/// Running count, mean and sum of squared deviations.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Moments {
+    pub n: u64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Moments {
+    pub fn push(&mut self, x: f64) {
+        self.n += 1;
+        let delta = x - self.mean;
+        self.mean += delta / self.n as f64;
+        self.m2 += delta * (x - self.mean);
+    }
+
+    pub fn mean(&self) -> Option<f64> {
+        (self.n > 0).then_some(self.mean)
+    }
+
+    /// Sample standard deviation (n − 1).
+    pub fn sd(&self) -> Option<f64> {
+        (self.n > 1).then(|| (self.m2 / (self.n - 1) as f64).max(0.0).sqrt())
+    }
+
+    /// Student-t 95% interval of the mean; `None` below two observations.
+    pub fn ci95(&self) -> Option<(f64, f64)> {
+        let sd = self.sd()?;
+        let half = t_quantile_975(self.n - 1) * sd / (self.n as f64).sqrt();
+        Some((self.mean - half, self.mean + half))
+    }
+
+    /// Wilson score 95% interval of a proportion whose observations are 0 or 1 (Wilson 1927;
+    /// better than the normal interval near 0 and 1).
+    pub fn wilson95(&self) -> Option<(f64, f64)> {
+        if self.n == 0 {
+            return None;
+        }
+        let n = self.n as f64;
+        let p = self.mean.clamp(0.0, 1.0);
+        let z = Z_975;
+        let denom = 1.0 + z * z / n;
+        let centre = (p + z * z / (2.0 * n)) / denom;
+        let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denom;
+        Some(((centre - half).max(0.0), (centre + half).min(1.0)))
+    }
+}
+
+const Z_975: f64 = 1.959_963_984_540_054;
+
+/// The 97.5% quantile of Student's t with `df` degrees of freedom: exact for 1 and 2, the
+/// Cornish–Fisher expansion to fourth order above (Abramowitz & Stegun 26.7.5; error < 1e-4
+/// for df ≥ 3).
+pub fn t_quantile_975(df: u64) -> f64 {
+    match df {
+        0 => f64::NAN,
+        1 => 12.706_204_736_174_7,
+        2 => 4.302_652_729_749_464,
+        _ => {
+            let z = Z_975;
+            let v = df as f64;
+            let (z3, z5, z7, z9) = (z.powi(3), z.powi(5), z.powi(7), z.powi(9));
+            z + (z3 + z) / (4.0 * v)
+                + (5.0 * z5 + 16.0 * z3 + 3.0 * z) / (96.0 * v * v)
+                + (3.0 * z7 + 19.0 * z5 + 17.0 * z3 - 15.0 * z) / (384.0 * v.powi(3))
+                + (79.0 * z9 + 776.0 * z7 + 1482.0 * z5 - 1920.0 * z3 - 945.0 * z)
+                    / (92160.0 * v.powi(4))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn t_quantiles_match_tables() {
+        // Reference values from standard t tables.
+        for (df, t) in [(3, 3.182), (5, 2.571), (10, 2.228), (30, 2.042), (120, 1.980)] {
+            assert!((t_quantile_975(df) - t).abs() < 2e-3, "df {df}");
+        }
+        assert!((t_quantile_975(1_000_000) - 1.95996).abs() < 1e-4);
+    }
+
+    #[test]
+    fn moments_match_two_pass() {
+        let xs = [1.0, 2.0, 4.0, 8.0, 16.0];
+        let mut m = Moments::default();
+        xs.iter().for_each(|&x| m.push(x));
+        let mean = xs.iter().sum::<f64>() / 5.0;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / 4.0;
+        assert!((m.mean().unwrap() - mean).abs() < 1e-12);
+        assert!((m.sd().unwrap() - var.sqrt()).abs() < 1e-12);
+        let (lo, hi) = m.ci95().unwrap();
+        assert!(lo < mean && mean < hi);
+    }
+
+    #[test]
+    fn wilson_stays_in_unit_interval() {
+        let mut m = Moments::default();
+        for _ in 0..10 {
+            m.push(0.0);
+        }
+        let (lo, hi) = m.wilson95().unwrap();
+        assert_eq!(lo, 0.0);
+        assert!(hi > 0.0 && hi < 0.35);
+    }
+}

@@ -1,0 +1,315 @@
+//! The model: agents, their state, and one month of the peace process.
+//!
+//! [`simulate`] runs one replicate under one regime. The schedule of a month, and the source
+//! of every rule, is in `docs/ODD.md`; the comments here name the rule's section there.
+//! The model knows nothing about files, threads or plots.
+
+mod agents;
+pub mod random;
+mod step;
+
+pub use agents::{ConflictParty, Forum, ThirdParty};
+
+use crate::regime::{Plan, Regime};
+use crate::scenario::{Scenario, ThirdPartyKind};
+use random::Streams;
+
+/// The per-month quantities recorded for every run, in the order of the series buffer.
+pub const METRICS: [&str; 10] = [
+    "agreement",
+    "relapse",
+    "violence",
+    "parallel_forums",
+    "trust_party_third",
+    "trust_among_third",
+    "mutual_readiness",
+    "progress",
+    "leverage_stock",
+    "coordination_cost",
+];
+
+/// Where the process stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Talks are possible (before an agreement and within the horizon).
+    Negotiating,
+    /// An agreement was signed in month `since` and is being implemented.
+    Implementing { since: u32 },
+    /// The agreement survived the implementation window.
+    Durable,
+    /// The agreement collapsed back into war.
+    Relapsed,
+    /// The horizon passed without an agreement.
+    Expired,
+}
+
+/// The outcomes of one run (one regime, one replicate).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunOutcome {
+    /// Month (1-based) the agreement was signed, if any.
+    pub agreement_month: Option<u32>,
+    /// Month (1-based) the agreement relapsed, if it did.
+    pub relapse_month: Option<u32>,
+    /// Violence summed over every month of the run (violence index units).
+    pub cumulative_violence: f64,
+    /// Most tables holding a party at once during negotiations.
+    pub max_parallel_forums: u32,
+    /// Mean number of tables holding a party per negotiating month.
+    pub mean_parallel_forums: f64,
+    /// Moves of a party from one open table to another.
+    pub forum_switches: u32,
+    /// Premature proposals or public moves that harmed trust.
+    pub dnh_violations: u32,
+    /// Staff rotations of all third parties.
+    pub rotations: u32,
+    /// Mean party→third-party trust at the end of the run.
+    pub final_trust_party: f64,
+    /// Mean trust among third parties at the end of the run.
+    pub final_trust_third: f64,
+    /// Leverage spent (leverage units).
+    pub leverage_spent: f64,
+    /// Staff time spent coordinating (staff-months).
+    pub coordination_cost: f64,
+    /// Share of the parties' acceptance that leverage bought at signing (0–1).
+    pub agreement_leverage_share: Option<f64>,
+}
+
+/// The state of one run.
+#[derive(Debug, Clone)]
+pub struct World<'s> {
+    scenario: &'s Scenario,
+    month: u32,
+    phase: Phase,
+    parties: Vec<ConflictParty>,
+    actors: Vec<ThirdParty>,
+    forums: Vec<Forum>,
+    /// Party i's trust in third party j at `i * n_actors + j`.
+    party_trust: Vec<f64>,
+    /// The organisation's reputation with party i: what personal trust resets toward.
+    party_trust_base: Vec<f64>,
+    /// Month until which party i's trust in j cannot rebuild (do no harm).
+    grudge_until: Vec<u32>,
+    /// Third party a's trust in b at `a * n_actors + b`.
+    actor_trust: Vec<f64>,
+    /// Third party j had a funded support organisation behind it last month (handover).
+    supported: Vec<bool>,
+    streams: Streams,
+    /// Scratch: leverage pushes (target party, amount, source count slot) this month.
+    pushes: Vec<(usize, f64, bool)>,
+    /// Scratch: uncoordinated sources pressing each party this month.
+    sources: Vec<u32>,
+    outcome: RunOutcome,
+    negotiating_months: u32,
+    parallel_sum: f64,
+    coordination_this_month: f64,
+    violence_total: f64,
+}
+
+impl<'s> World<'s> {
+    /// Initial state of replicate `seed` (ODD 5, initialisation). Draws only from the world and
+    /// personnel streams, in a fixed order, so every regime starts from the same state.
+    pub fn new(scenario: &'s Scenario, seed: u64) -> Self {
+        let np = scenario.parties.len();
+        let nt = scenario.third_parties.len();
+        let mut streams = Streams::new(seed, np, nt);
+        let jitter = scenario.world.initial_jitter;
+        let patrons_on = scenario.mechanisms.patrons;
+
+        let parties: Vec<ConflictParty> = scenario
+            .parties
+            .iter()
+            .map(|p| {
+                let cap_jitter = (2.0 * streams.world_uniform() - 1.0) * jitter;
+                let optimism_z = random::normal(streams.world_uniform(), streams.world_uniform());
+                let pain_jitter = (2.0 * streams.world_uniform() - 1.0) * jitter;
+                let capability = (p.capability + cap_jitter).clamp(0.01, 0.99);
+                let patron = if patrons_on { p.patron_support } else { 0.0 };
+                ConflictParty {
+                    name: p.name.clone(),
+                    capability,
+                    capability_base: capability,
+                    patron,
+                    patron_base: patron,
+                    optimism: p.optimism + scenario.ripeness.optimism_sd * optimism_z,
+                    pain: (p.initial_pain + pain_jitter).clamp(0.0, 1.0),
+                    win_estimate: 0.5,
+                    readiness: 0.0,
+                    pressure: 0.0,
+                    forum: None,
+                    violence: 0.0,
+                    violence_propensity: p.violence,
+                    spike_months_left: 0,
+                    harmed: false,
+                }
+            })
+            .collect();
+
+        let mut party_trust = vec![0.0; np * nt];
+        for i in 0..np {
+            for (j, t) in scenario.third_parties.iter().enumerate() {
+                let lean = match scenario.party_index(&t.favours) {
+                    None => 0.0,
+                    Some(f) if f == i => 0.5 * t.bias * scenario.trust.bias_penalty,
+                    Some(_) => -t.bias * scenario.trust.bias_penalty,
+                };
+                let noise = (2.0 * streams.world_uniform() - 1.0) * jitter;
+                party_trust[i * nt + j] = (t.initial_trust + lean + noise).clamp(0.0, 1.0);
+            }
+        }
+
+        let rot = &scenario.rotation;
+        let actors: Vec<ThirdParty> = scenario
+            .third_parties
+            .iter()
+            .map(|t| {
+                // Postings are staggered: the current person arrived some time ago.
+                let phase_u = streams.personnel_uniform();
+                let funding_u = streams.personnel_uniform();
+                let posting_u = streams.personnel_uniform();
+                let posting = posting_length(rot.posting_months, rot.posting_jitter_months, posting_u);
+                let tenure = (phase_u * posting).floor() as u32;
+                let posting_end = (t.kind == ThirdPartyKind::Diplomat)
+                    .then(|| (posting - tenure as f64).ceil().max(1.0) as u32 + t.entry_month);
+                let cycle = scenario.funding.cycle_months;
+                ThirdParty {
+                    name: t.name.clone(),
+                    kind: t.kind,
+                    favours: scenario.party_index(&t.favours),
+                    bias: t.bias,
+                    ambition: t.ambition_level(),
+                    mandate: t.mandate_level(),
+                    leverage_cap: t.leverage_capacity(),
+                    leverage: t.leverage_capacity(),
+                    knowledge: t.knowledge,
+                    knowledge_effective: t.knowledge,
+                    effectiveness: 1.0,
+                    tenure,
+                    posting_end,
+                    rotations: 0,
+                    funded: true,
+                    funding_end: t.entry_month + 1 + (funding_u * cycle as f64) as u32,
+                    entry_month: t.entry_month,
+                }
+            })
+            .collect();
+
+        let mut actor_trust = vec![scenario.trust.initial_among_third_parties; nt * nt];
+        for a in 0..nt {
+            actor_trust[a * nt + a] = 1.0;
+        }
+
+        let mut world = Self {
+            scenario,
+            month: 0,
+            phase: Phase::Negotiating,
+            parties,
+            actors,
+            forums: vec![Forum::default(); nt],
+            party_trust_base: party_trust.clone(),
+            party_trust,
+            grudge_until: vec![0; np * nt],
+            actor_trust,
+            supported: vec![false; nt],
+            streams,
+            pushes: Vec::with_capacity(2 * nt + np),
+            sources: vec![0; np],
+            outcome: RunOutcome::default(),
+            negotiating_months: 0,
+            parallel_sum: 0.0,
+            coordination_this_month: 0.0,
+            violence_total: 0.0,
+        };
+        world.update_ripeness();
+        world
+    }
+
+    /// The scenario being run.
+    pub fn scenario(&self) -> &'s Scenario {
+        self.scenario
+    }
+
+    /// Current month, counted from 0.
+    pub fn month(&self) -> u32 {
+        self.month
+    }
+
+    /// Where the process stands.
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// Whether talks are possible this month.
+    pub fn is_negotiating(&self) -> bool {
+        self.phase == Phase::Negotiating
+    }
+
+    pub fn parties(&self) -> &[ConflictParty] {
+        &self.parties
+    }
+
+    pub fn third_parties(&self) -> &[ThirdParty] {
+        &self.actors
+    }
+
+    /// Tables; forum `j` is the table of third party `j`.
+    pub fn forums(&self) -> &[Forum] {
+        &self.forums
+    }
+
+    /// Party `i`'s trust in third party `j` (0–1).
+    pub fn party_trust(&self, i: usize, j: usize) -> f64 {
+        self.party_trust[i * self.actors.len() + j]
+    }
+
+    /// Third party `a`'s trust in third party `b` (0–1).
+    pub fn actor_trust(&self, a: usize, b: usize) -> f64 {
+        self.actor_trust[a * self.actors.len() + b]
+    }
+
+    /// Mean trust of all parties in third party `j`.
+    pub fn mean_party_trust_in(&self, j: usize) -> f64 {
+        let n = self.parties.len();
+        (0..n).map(|i| self.party_trust(i, j)).sum::<f64>() / n as f64
+    }
+
+    /// This month's uniform draw for `j`'s decision to open a table of its own. Regimes use it
+    /// instead of a generator of their own so that replicates stay paired.
+    pub fn initiative_draw(&self, j: usize) -> f64 {
+        self.streams.decision_u[j * random::DECISIONS_PER_ACTOR]
+    }
+
+    /// The outcomes so far.
+    pub fn outcome(&self) -> &RunOutcome {
+        &self.outcome
+    }
+}
+
+/// A diplomat's posting length drawn uniformly within the jitter (months, ≥ 1).
+fn posting_length(mean: f64, jitter: f64, u: f64) -> f64 {
+    (mean + (2.0 * u - 1.0) * jitter).max(1.0)
+}
+
+/// Runs replicate `seed` of `scenario` under `regime`. `series` receives the per-month metrics
+/// (`total_months × METRICS.len()`, month-major); it is a buffer the caller reuses so that a run
+/// allocates only its world, and a month allocates nothing.
+pub fn simulate(
+    scenario: &Scenario,
+    regime: &dyn Regime,
+    seed: u64,
+    series: &mut [f64],
+) -> RunOutcome {
+    let months = scenario.total_months();
+    assert_eq!(
+        series.len(),
+        months * METRICS.len(),
+        "series buffer must hold total_months × METRICS values"
+    );
+    let mut world = World::new(scenario, seed);
+    let mut plan = Plan::new(scenario.third_parties.len());
+    for t in 0..months {
+        world.month = t as u32;
+        world.step(regime, &mut plan);
+        world.record(&mut series[t * METRICS.len()..(t + 1) * METRICS.len()]);
+    }
+    world.finish()
+}

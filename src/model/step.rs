@@ -1,0 +1,928 @@
+//! One month of the process (ODD 3, process overview and schedule; ODD 7, submodels).
+
+use super::random::{
+    DECISIONS_PER_ACTOR, DECISIONS_PER_PARTY, PERSONNEL_PER_ACTOR, WORLD_GLOBAL, WORLD_PER_PARTY,
+    normal,
+};
+use super::{Phase, RunOutcome, World};
+use crate::regime::{Plan, Regime};
+use crate::scenario::ThirdPartyKind;
+
+/// Decision-stream slots per actor.
+const D_MOVE: usize = 1;
+const D_JUDGE: usize = 2; // and 3: a normal
+const D_CONSULT: usize = 4;
+const D_ACTION: usize = 5;
+
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+impl World<'_> {
+    /// Advances one month: shocks, personnel, the regime's plan, talks or implementation,
+    /// violence and ripeness (ODD 3).
+    pub(super) fn step(&mut self, regime: &dyn Regime, plan: &mut Plan) {
+        self.streams.next_month();
+        self.coordination_this_month = 0.0;
+        for p in &mut self.parties {
+            p.harmed = false;
+        }
+        self.battlefield_and_patrons();
+        self.personnel();
+        plan.reset();
+        regime.plan(self, plan);
+        plan.sanitize();
+        self.apply_effort(plan);
+        match self.phase {
+            Phase::Negotiating => self.negotiate_month(plan),
+            Phase::Implementing { since } => self.implement_month(since),
+            Phase::Durable | Phase::Relapsed | Phase::Expired => {}
+        }
+        self.regenerate_leverage();
+        self.violence_and_pain();
+        self.update_ripeness();
+        if self.phase == Phase::Negotiating && self.month + 1 >= self.scenario.world.horizon_months
+        {
+            self.phase = Phase::Expired;
+            self.close_all_forums();
+        }
+    }
+
+    fn negotiate_month(&mut self, plan: &Plan) {
+        self.open_and_close_forums(plan);
+        self.share_information(plan);
+        self.choose_forums(plan);
+        self.decide_actions(plan);
+        self.apply_leverage(plan);
+        self.make_moves(plan);
+        self.advance_talks(plan);
+        self.rivalry(plan);
+        let tables = self.forums.iter().filter(|f| f.parties_present > 0).count() as u32;
+        self.outcome.max_parallel_forums = self.outcome.max_parallel_forums.max(tables);
+        self.parallel_sum += tables as f64;
+        self.negotiating_months += 1;
+    }
+
+    // ---- ODD 7.1 battlefield and patrons -------------------------------------------------
+
+    fn battlefield_and_patrons(&mut self) {
+        let w = &self.scenario.world;
+        let pa = &self.scenario.patrons;
+        let patrons_on = self.scenario.mechanisms.patrons;
+        for (i, p) in self.parties.iter_mut().enumerate() {
+            let u = &self.streams.world_u[i * WORLD_PER_PARTY..(i + 1) * WORLD_PER_PARTY];
+            let z = normal(u[0], u[1]);
+            p.capability += w.capability_drift * z
+                + w.capability_reversion * (p.capability_base - p.capability);
+            p.capability = p.capability.clamp(0.01, 0.99);
+            if !patrons_on {
+                continue;
+            }
+            if u[4] < pa.surge_hazard {
+                p.patron += pa.surge_size;
+            }
+            p.patron += pa.decay * (p.patron_base - p.patron);
+            p.patron = p.patron.clamp(0.0, 1.0);
+        }
+    }
+
+    // ---- ODD 7.2 staff rotation, learning, funding ---------------------------------------
+
+    fn personnel(&mut self) {
+        let month = self.month;
+        let rot = &self.scenario.rotation;
+        let fund = &self.scenario.funding;
+        for j in 0..self.actors.len() {
+            let u_rotation = self.streams.personnel_u[j * PERSONNEL_PER_ACTOR];
+            let u_funding = self.streams.personnel_u[j * PERSONNEL_PER_ACTOR + 1];
+            if month < self.actors[j].entry_month {
+                continue;
+            }
+            if self.actors[j].kind == ThirdPartyKind::SupportOrg
+                && self.scenario.mechanisms.funding_cycles
+            {
+                self.funding_cycle(j, u_funding, fund.cycle_months, fund.renewal_probability);
+            }
+            if !self.actors[j].funded {
+                continue;
+            }
+            if self.scenario.mechanisms.rotation && self.rotation_due(j, u_rotation) {
+                self.rotate(j, u_rotation);
+            }
+            let a = &mut self.actors[j];
+            a.tenure += 1;
+            a.knowledge += rot.knowledge_gain * (1.0 - a.knowledge);
+            a.knowledge_effective = a.knowledge;
+            a.effectiveness = effectiveness(a, month, rot);
+        }
+    }
+
+    /// Project funding ends and is renewed or not (MSN paper, challenge 2).
+    fn funding_cycle(&mut self, j: usize, u: f64, cycle: u32, renewal: f64) {
+        let month = self.month;
+        let base = self.scenario.rotation.knowledge_baseline;
+        let refunding = self.scenario.funding.refunding_hazard;
+        let a = &mut self.actors[j];
+        if a.funded && month >= a.funding_end {
+            if u < renewal {
+                a.funding_end = month + cycle;
+            } else {
+                // The project team disbands: its context knowledge leaves with it.
+                a.funded = false;
+                a.knowledge = base;
+                a.leverage = 0.0;
+            }
+        } else if !a.funded && u < refunding {
+            a.funded = true;
+            a.funding_end = month + cycle;
+            a.tenure = 0;
+        }
+    }
+
+    fn rotation_due(&self, j: usize, u: f64) -> bool {
+        let a = &self.actors[j];
+        let rot = &self.scenario.rotation;
+        match a.kind {
+            ThirdPartyKind::Diplomat => a.posting_end.is_some_and(|end| self.month >= end),
+            ThirdPartyKind::Mediator => u < rot.envoy_hazard,
+            ThirdPartyKind::SupportOrg => u < rot.support_staff_hazard,
+            ThirdPartyKind::Insider => u < rot.insider_hazard,
+        }
+    }
+
+    /// The person leaves: personal trust and knowledge fall back toward the organisation's
+    /// baseline; institutional memory and a supported handover keep part (MODEL.md, rotation).
+    fn rotate(&mut self, j: usize, u: f64) {
+        let rot = &self.scenario.rotation;
+        let keep = (rot.institutional_memory
+            + if self.supported[j] {
+                rot.handover_bonus
+            } else {
+                0.0
+            })
+        .min(1.0);
+        let nt = self.actors.len();
+        for i in 0..self.parties.len() {
+            let k = i * nt + j;
+            let base = self.party_trust_base[k];
+            self.party_trust[k] = base + keep * (self.party_trust[k] - base);
+        }
+        let base = self.scenario.trust.initial_among_third_parties;
+        for b in 0..nt {
+            if b == j {
+                continue;
+            }
+            for k in [j * nt + b, b * nt + j] {
+                self.actor_trust[k] = base + keep * (self.actor_trust[k] - base);
+            }
+        }
+        let a = &mut self.actors[j];
+        a.knowledge = rot.knowledge_baseline + keep * (a.knowledge - rot.knowledge_baseline);
+        a.tenure = 0;
+        a.rotations += 1;
+        if a.kind == ThirdPartyKind::Diplomat {
+            // The rotation draw is free for diplomats (their departure is scheduled), so it
+            // sets the next posting's length.
+            let length =
+                super::posting_length(rot.posting_months, rot.posting_jitter_months, u).round();
+            a.posting_end = Some(self.month + length as u32);
+        }
+        self.outcome.rotations += 1;
+    }
+
+    /// Meetings take staff time from every cooperating actor (coordination cost).
+    fn apply_effort(&mut self, plan: &Plan) {
+        let month = self.month;
+        for (j, a) in self.actors.iter_mut().enumerate() {
+            if !a.is_active(month) {
+                a.effectiveness = 0.0;
+                continue;
+            }
+            if plan.cooperating[j] {
+                a.effectiveness *= 1.0 - plan.effort_share;
+                self.coordination_this_month += plan.effort_share;
+            }
+        }
+        self.outcome.coordination_cost += self.coordination_this_month;
+    }
+
+    // ---- ODD 7.3 tables: opening, closing, choosing, shopping -------------------------------
+
+    fn open_and_close_forums(&mut self, plan: &Plan) {
+        let month = self.month;
+        for j in 0..self.forums.len() {
+            let wants =
+                plan.convenes[j] && self.actors[j].can_convene() && self.actors[j].is_active(month);
+            let f = &mut self.forums[j];
+            if wants && !f.open {
+                *f = super::Forum {
+                    open: true,
+                    ..Default::default()
+                };
+            } else if !wants && f.open {
+                self.close_forum(j);
+            }
+        }
+        self.count_presence();
+    }
+
+    fn close_forum(&mut self, j: usize) {
+        self.forums[j] = super::Forum::default();
+        for p in &mut self.parties {
+            if p.forum == Some(j) {
+                p.forum = None;
+            }
+        }
+    }
+
+    pub(super) fn close_all_forums(&mut self) {
+        for j in 0..self.forums.len() {
+            self.close_forum(j);
+        }
+    }
+
+    fn count_presence(&mut self) {
+        for f in &mut self.forums {
+            f.parties_present = 0;
+        }
+        for p in &self.parties {
+            if let Some(f) = p.forum {
+                self.forums[f].parties_present += 1;
+            }
+        }
+        for f in &mut self.forums {
+            if f.open && f.parties_present == 0 {
+                f.idle_months += 1;
+            } else {
+                f.idle_months = 0;
+            }
+        }
+    }
+
+    /// How attractive table `g` is to party `i`: trust in its convenor, the convenor's lean,
+    /// and the pull of the other parties already there.
+    fn table_score(&self, i: usize, g: usize) -> f64 {
+        let others = (self.parties.len() - 1).max(1) as f64;
+        let here = self.parties[i].forum == Some(g);
+        let others_present = self.forums[g].parties_present as f64 - if here { 1.0 } else { 0.0 };
+        self.party_trust(i, g)
+            + 0.5 * self.actors[g].lean_towards(i)
+            + self.scenario.forums.convergence_pull * others_present / others
+    }
+
+    /// A table party `i` may move to: open, not its own, and not a partner table that refers
+    /// the party back to the agreed one.
+    fn accepts(&self, plan: &Plan, i: usize, g: usize) -> bool {
+        if !self.forums[g].open {
+            return false;
+        }
+        match self.parties[i].forum {
+            None => true,
+            Some(f) => f != g && !(plan.cooperating[f] && plan.cooperating[g]),
+        }
+    }
+
+    /// Parties join a table, and (forum shopping) switch when pressed or harmed (MSN paper,
+    /// challenge 1: "conflict parties may choose to turn to another process").
+    fn choose_forums(&mut self, plan: &Plan) {
+        let fc = &self.scenario.forums;
+        let shopping = self.scenario.mechanisms.forum_shopping;
+        let base = self.actors.len() * DECISIONS_PER_ACTOR;
+        for i in 0..self.parties.len() {
+            let u = self.streams.decision_u[base + i * DECISIONS_PER_PARTY];
+            let current = self.parties[i].forum;
+            let best = (0..self.forums.len())
+                .filter(|&g| self.accepts(plan, i, g))
+                .map(|g| (g, self.table_score(i, g)))
+                .fold(None, |acc: Option<(usize, f64)>, (g, s)| match acc {
+                    Some((_, bs)) if bs >= s => acc,
+                    _ => Some((g, s)),
+                });
+            let Some((g, score)) = best else { continue };
+            match current {
+                None => {
+                    if self.party_trust(i, g) >= fc.engage_trust {
+                        self.move_party(i, g);
+                    }
+                }
+                Some(f) if shopping => {
+                    let p = &self.parties[i];
+                    let pressed =
+                        p.harmed || p.pressure > self.scenario.leverage.pressed_threshold;
+                    let rate = if pressed {
+                        fc.shop_rate
+                    } else {
+                        fc.consider_rate
+                    };
+                    if u < rate && score > self.table_score(i, f) + fc.shop_margin {
+                        self.move_party(i, g);
+                        self.outcome.forum_switches += 1;
+                        self.parties[i].pressure *= 1.0 - fc.shop_escape;
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
+    fn move_party(&mut self, i: usize, g: usize) {
+        if let Some(f) = self.parties[i].forum {
+            self.forums[f].parties_present -= 1;
+        }
+        self.parties[i].forum = Some(g);
+        self.forums[g].parties_present += 1;
+        self.forums[g].idle_months = 0;
+    }
+
+    // ---- ODD 7.4 information sharing and stakeholder overview --------------------------------
+
+    fn share_information(&mut self, plan: &Plan) {
+        let info = &self.scenario.information;
+        let month = self.month;
+        if self.scenario.mechanisms.information_sharing && plan.information_sharing > 0.0 {
+            let nt = self.actors.len();
+            let step = info.sharing_rate * plan.information_sharing * self.scenario.trust.build_rate;
+            let mut best_knowledge: f64 = 0.0;
+            for a in 0..nt {
+                if plan.cooperating[a] && self.actors[a].is_active(month) {
+                    best_knowledge = best_knowledge.max(self.actors[a].knowledge);
+                }
+            }
+            for a in 0..nt {
+                if !(plan.cooperating[a] && self.actors[a].is_active(month)) {
+                    continue;
+                }
+                let shared = info.overview_weight * plan.information_sharing * best_knowledge;
+                let actor = &mut self.actors[a];
+                actor.knowledge_effective = actor.knowledge_effective.max(shared);
+                if !self.scenario.mechanisms.trust {
+                    continue;
+                }
+                for b in 0..nt {
+                    if b != a && plan.cooperating[b] && self.actors[b].is_active(month) {
+                        let t = &mut self.actor_trust[a * nt + b];
+                        *t += step * (1.0 - *t);
+                    }
+                }
+            }
+        }
+        // Support organisations' analysis and handover help go to the table they back.
+        self.supported.fill(false);
+        for m in 0..self.actors.len() {
+            let a = &self.actors[m];
+            if a.kind != ThirdPartyKind::SupportOrg || !a.is_active(month) {
+                continue;
+            }
+            if let Some(f) = plan.backs[m] {
+                self.supported[f] = true;
+                for j in 0..self.actors.len() {
+                    if j == f || plan.backs[j] == Some(f) {
+                        self.supported[j] = true;
+                    }
+                }
+                if self.scenario.mechanisms.information_sharing {
+                    let lead = &mut self.actors[f];
+                    lead.knowledge_effective =
+                        (lead.knowledge_effective + info.analysis_boost).min(1.0);
+                }
+            }
+        }
+    }
+
+    // ---- ODD 7.5 leverage ------------------------------------------------------------------
+
+    /// Whether each open table can act this month: cooperating tables act only when consensus
+    /// is reached (network) — a cost of coordination.
+    fn decide_actions(&mut self, plan: &Plan) {
+        for j in 0..self.forums.len() {
+            let u = self.streams.decision_u[j * DECISIONS_PER_ACTOR + D_ACTION];
+            let f = &mut self.forums[j];
+            f.acted = f.open && (!plan.cooperating[j] || u < plan.action_rate);
+        }
+    }
+
+    fn regenerate_leverage(&mut self) {
+        let lv = &self.scenario.leverage;
+        let month = self.month;
+        for a in &mut self.actors {
+            if a.is_active(month) {
+                a.leverage = (a.leverage + lv.regen_rate * a.leverage_cap).min(a.leverage_cap);
+            }
+        }
+        for p in &mut self.parties {
+            p.pressure *= 1.0 - lv.pressure_decay;
+        }
+    }
+
+    /// The party at table `f` least ready to settle: the one leverage is aimed at.
+    fn holdout_at(&self, f: usize) -> Option<usize> {
+        (0..self.parties.len())
+            .filter(|&i| self.parties[i].forum == Some(f))
+            .min_by(|&a, &b| {
+                self.parties[a]
+                    .readiness
+                    .total_cmp(&self.parties[b].readiness)
+            })
+    }
+
+    fn table_complete(&self, f: usize) -> bool {
+        self.forums[f].parties_present as usize == self.parties.len()
+    }
+
+    /// The party an independent actor presses: the least ready of those it does not favour,
+    /// among parties at a table.
+    fn independent_target(&self, j: usize) -> Option<usize> {
+        let favours = self.actors[j].favours;
+        (0..self.parties.len())
+            .filter(|&i| self.parties[i].forum.is_some() && Some(i) != favours)
+            .min_by(|&a, &b| {
+                self.parties[a]
+                    .readiness
+                    .total_cmp(&self.parties[b].readiness)
+            })
+    }
+
+    /// Leverage is spent and moves a party's acceptance. Pooled behind a lead it is one
+    /// coherent signal; uncoordinated it is many, which lowers credibility; and every
+    /// alternative table a party can turn to dilutes it (MSN paper, challenge 1).
+    fn apply_leverage(&mut self, plan: &Plan) {
+        if !self.scenario.mechanisms.leverage {
+            return;
+        }
+        let lv = &self.scenario.leverage;
+        let month = self.month;
+        self.pushes.clear();
+        for j in 0..self.actors.len() {
+            let a = &self.actors[j];
+            if !a.is_active(month) || a.leverage <= 0.0 {
+                continue;
+            }
+            let spend = a.leverage.min(lv.spend_rate * a.leverage_cap);
+            // Where j's leverage goes: its own table, the table it backs, or its own target.
+            let (table, pooled) = if plan.convenes[j] && self.forums[j].open {
+                (Some(j), plan.pooled && plan.backs.contains(&Some(j)))
+            } else if let Some(f) = plan.backs[j] {
+                (Some(f), plan.pooled)
+            } else {
+                (None, false)
+            };
+            let target = match table {
+                Some(f) if self.forums[f].acted && self.table_complete(f) => self.holdout_at(f),
+                Some(_) => None,
+                None if a.can_convene() => self.independent_target(j),
+                None => None,
+            };
+            let Some(target) = target else { continue };
+            let absorption = if pooled && table != Some(j) {
+                plan.support_absorption
+            } else {
+                1.0
+            };
+            self.pushes
+                .push((target, spend * a.effectiveness * absorption, pooled));
+            self.actors[j].leverage -= spend;
+            self.outcome.leverage_spent += spend;
+        }
+        self.sources.fill(0);
+        for &(target, _, pooled) in &self.pushes {
+            if !pooled {
+                self.sources[target] += 1;
+            }
+        }
+        for k in 0..self.pushes.len() {
+            let (target, amount, pooled) = self.pushes[k];
+            let credibility = if pooled {
+                1.0
+            } else {
+                (1.0 - lv.contradiction * (self.sources[target].saturating_sub(1)) as f64).max(0.0)
+            };
+            let alternatives = self.alternatives(plan, target) as f64;
+            self.parties[target].pressure += amount * credibility / (1.0 + lv.dilution * alternatives);
+        }
+    }
+
+    /// Open tables other than its own that party `i` could turn to.
+    fn alternatives(&self, plan: &Plan, i: usize) -> usize {
+        (0..self.forums.len())
+            .filter(|&g| self.accepts(plan, i, g))
+            .count()
+    }
+
+    // ---- ODD 7.6 do no harm: proposals and public moves ------------------------------------
+
+    fn make_moves(&mut self, plan: &Plan) {
+        let month = self.month;
+        for j in 0..self.actors.len() {
+            let a = &self.actors[j];
+            if !a.is_active(month) || !a.can_convene() {
+                continue;
+            }
+            let d = &self.streams.decision_u[j * DECISIONS_PER_ACTOR..(j + 1) * DECISIONS_PER_ACTOR];
+            let leads_table = self.forums[j].open && self.forums[j].parties_present > 0;
+            let independent = !plan.convenes[j] && plan.backs[j].is_none() && !plan.cooperating[j];
+            let rate = if leads_table && self.forums[j].acted {
+                self.scenario.do_no_harm.move_rate
+            } else if independent {
+                self.scenario.do_no_harm.move_rate * a.ambition
+            } else {
+                0.0
+            };
+            if d[D_MOVE] >= rate {
+                continue;
+            }
+            let knowledge = if plan.cooperating[j] && d[D_CONSULT] < plan.consultation {
+                self.best_cooperating_knowledge(plan)
+            } else {
+                a.knowledge_effective
+            };
+            let z = normal(d[D_JUDGE], d[D_JUDGE + 1]);
+            self.move_by(j, leads_table, knowledge, z);
+        }
+    }
+
+    fn best_cooperating_knowledge(&self, plan: &Plan) -> f64 {
+        (0..self.actors.len())
+            .filter(|&b| plan.cooperating[b] && self.actors[b].is_active(self.month))
+            .map(|b| self.actors[b].knowledge_effective)
+            .fold(0.0, f64::max)
+    }
+
+    /// Actor `j` reads the parties' readiness with an error that shrinks with knowledge and
+    /// moves only if it believes the moment is right. A move at the wrong moment is a do-no-harm
+    /// violation: trust breaks for a long time, the table loses ground and the parties fight
+    /// harder (MSN paper, challenge 4).
+    fn move_by(&mut self, j: usize, at_own_table: bool, knowledge: f64, z: f64) {
+        let dnh = &self.scenario.do_no_harm;
+        let targeted = |p: &super::ConflictParty| {
+            if at_own_table {
+                p.forum == Some(j)
+            } else {
+                p.forum.is_some()
+            }
+        };
+        let true_readiness = self
+            .parties
+            .iter()
+            .filter(|p| targeted(p))
+            .map(|p| p.readiness)
+            .fold(f64::INFINITY, f64::min);
+        if !true_readiness.is_finite() {
+            return;
+        }
+        let estimate = true_readiness + dnh.misjudgement_sd * (1.0 - knowledge) * z;
+        if estimate < dnh.timing_threshold {
+            return;
+        }
+        let well_timed = true_readiness >= dnh.timing_threshold;
+        if well_timed {
+            if at_own_table {
+                let f = &mut self.forums[j];
+                f.progress = (f.progress + dnh.good_move_progress).min(1.0);
+            }
+            for i in 0..self.parties.len() {
+                if targeted(&self.parties[i]) {
+                    self.build_trust(i, j, 1.0);
+                }
+            }
+            return;
+        }
+        if !self.scenario.mechanisms.do_no_harm {
+            return;
+        }
+        self.outcome.dnh_violations += 1;
+        let nt = self.actors.len();
+        for i in 0..self.parties.len() {
+            if !targeted(&self.parties[i]) {
+                continue;
+            }
+            self.break_trust(i, j, dnh.severity);
+            self.grudge_until[i * nt + j] = self.month + dnh.memory_months;
+            let p = &mut self.parties[i];
+            p.spike_months_left = dnh.spike_months;
+            p.harmed = true;
+            if let Some(f) = p.forum {
+                self.forums[f].progress *= 1.0 - dnh.progress_setback;
+            }
+        }
+    }
+
+    // ---- ODD 7.7 trust ---------------------------------------------------------------------
+
+    /// A positive event of `weight`: closes a share of the gap to full trust, unless the party
+    /// still holds a grudge (do no harm).
+    fn build_trust(&mut self, i: usize, j: usize, weight: f64) {
+        if !self.scenario.mechanisms.trust {
+            return;
+        }
+        let k = i * self.actors.len() + j;
+        if self.month < self.grudge_until[k] {
+            return;
+        }
+        let t = &mut self.party_trust[k];
+        *t += (self.scenario.trust.build_rate * weight).min(1.0) * (1.0 - *t);
+    }
+
+    /// `events` negative events: each removes `break_build_ratio` times what a positive one
+    /// builds, as a share of current trust (negativity bias; Slovic 1993).
+    fn break_trust(&mut self, i: usize, j: usize, events: f64) {
+        if !self.scenario.mechanisms.trust {
+            return;
+        }
+        let tr = &self.scenario.trust;
+        let loss = (tr.break_build_ratio * tr.build_rate * events).min(1.0);
+        let t = &mut self.party_trust[i * self.actors.len() + j];
+        *t *= 1.0 - loss;
+    }
+
+    /// Rival tables that hold parties erode trust between their convenors (MSN paper,
+    /// challenges 1 and 5).
+    fn rivalry(&mut self, plan: &Plan) {
+        if !self.scenario.mechanisms.trust {
+            return;
+        }
+        let tr = &self.scenario.trust;
+        let loss = (tr.rivalry_rate * tr.break_build_ratio * tr.build_rate).min(1.0);
+        let nt = self.actors.len();
+        for a in 0..nt {
+            if !(self.forums[a].open && self.forums[a].parties_present > 0) {
+                continue;
+            }
+            for b in 0..nt {
+                let rival = b != a
+                    && self.forums[b].open
+                    && self.forums[b].parties_present > 0
+                    && !(plan.cooperating[a] && plan.cooperating[b]);
+                if rival {
+                    self.actor_trust[a * nt + b] *= 1.0 - loss;
+                }
+            }
+        }
+    }
+
+    // ---- ODD 7.8 talks and signing -------------------------------------------------------------
+
+    fn advance_talks(&mut self, plan: &Plan) {
+        let fc = &self.scenario.forums;
+        let month = self.month;
+        for f in 0..self.forums.len() {
+            if !self.forums[f].open || !self.forums[f].acted || self.forums[f].parties_present == 0
+            {
+                continue;
+            }
+            let mut trust_sum = 0.0;
+            for i in 0..self.parties.len() {
+                if self.parties[i].forum == Some(f) {
+                    trust_sum += self.party_trust(i, f);
+                    let eff = self.actors[f].effectiveness;
+                    self.build_trust(i, f, eff);
+                }
+            }
+            let mean_trust = trust_sum / self.forums[f].parties_present as f64;
+            let support = self.support_at(plan, f, month);
+            let rate =
+                fc.progress_rate * self.actors[f].effectiveness * mean_trust * (1.0 + support);
+            let complete = self.table_complete(f);
+            let forum = &mut self.forums[f];
+            if complete {
+                forum.progress += rate * (1.0 - forum.progress);
+            } else if forum.progress < fc.partial_table_cap {
+                forum.progress = (forum.progress
+                    + fc.partial_table_factor * rate * (1.0 - forum.progress))
+                    .min(fc.partial_table_cap);
+            }
+        }
+        self.try_signing();
+    }
+
+    /// Technical support from funded support organisations backing table `f`.
+    fn support_at(&self, plan: &Plan, f: usize, month: u32) -> f64 {
+        let strength = self.scenario.funding.support_strength;
+        let absorption = if plan.pooled {
+            plan.support_absorption
+        } else {
+            1.0
+        };
+        (0..self.actors.len())
+            .filter(|&m| {
+                self.actors[m].kind == ThirdPartyKind::SupportOrg
+                    && self.actors[m].is_active(month)
+                    && plan.backs[m] == Some(f)
+            })
+            .map(|m| strength * self.actors[m].effectiveness * absorption)
+            .sum()
+    }
+
+    /// Party `i`'s acceptance of the text at table `f`, and the part leverage contributes.
+    fn acceptance(&self, i: usize, f: usize) -> (f64, f64, f64) {
+        let fc = &self.scenario.forums;
+        let p = &self.parties[i];
+        let from_readiness = fc.accept_readiness * p.readiness;
+        let from_leverage = self.scenario.leverage.effect * p.pressure;
+        let logit = fc.accept_base
+            + from_readiness
+            + fc.accept_trust * (self.party_trust(i, f) - 0.5)
+            + from_leverage
+            - self.scenario.patrons.acceptance_penalty * p.patron;
+        (logistic(logit), from_readiness, from_leverage)
+    }
+
+    /// At the (at most one) complete table with enough progress, the parties sign with a
+    /// chance that grows with progress and with every party's acceptance.
+    fn try_signing(&mut self) {
+        let fc = &self.scenario.forums;
+        let Some(f) = (0..self.forums.len()).find(|&f| self.forums[f].open && self.table_complete(f))
+        else {
+            return;
+        };
+        let progress = self.forums[f].progress;
+        if progress < fc.signing_progress {
+            return;
+        }
+        let (mut chance, mut readiness_part, mut leverage_part) = (fc.agreement_rate * progress, 0.0, 0.0);
+        for i in 0..self.parties.len() {
+            let (a, r, l) = self.acceptance(i, f);
+            chance *= a;
+            readiness_part += r;
+            leverage_part += l;
+        }
+        let u = self.streams.world_u[self.parties.len() * WORLD_PER_PARTY];
+        if u >= chance {
+            return;
+        }
+        let share = if readiness_part + leverage_part > 0.0 {
+            leverage_part / (readiness_part + leverage_part)
+        } else {
+            0.0
+        };
+        self.outcome.agreement_month = Some(self.month + 1);
+        self.outcome.agreement_leverage_share = Some(share);
+        self.phase = Phase::Implementing { since: self.month };
+        self.close_all_forums();
+    }
+
+    // ---- ODD 7.9 implementation and relapse -------------------------------------------------------
+
+    fn implement_month(&mut self, since: u32) {
+        let world = &self.scenario.world;
+        if self.month >= since + world.implementation_months {
+            self.phase = Phase::Durable;
+            return;
+        }
+        if !self.scenario.mechanisms.relapse {
+            return;
+        }
+        let im = &self.scenario.implementation;
+        let share = self.outcome.agreement_leverage_share.unwrap_or(0.0);
+        let patron = self.parties.iter().map(|p| p.patron).fold(0.0, f64::max);
+        let hazard = im.base_relapse_hazard
+            * (1.0 + im.leverage_fragility * share)
+            * (1.0 - im.followup_protection * self.followup())
+            * (1.0 + im.patron_spoiler * patron);
+        let u = self.streams.world_u[self.parties.len() * WORLD_PER_PARTY + WORLD_GLOBAL - 1];
+        if u < hazard.clamp(0.0, 1.0) {
+            self.phase = Phase::Relapsed;
+            self.outcome.relapse_month = Some(self.month + 1);
+        }
+    }
+
+    /// Diplomats' follow-up support: their effectiveness times the parties' trust in them
+    /// (MSN paper, opportunity 3 and recommendation 8).
+    fn followup(&self) -> f64 {
+        let month = self.month;
+        let (mut sum, mut n) = (0.0, 0usize);
+        for j in 0..self.actors.len() {
+            let a = &self.actors[j];
+            if a.kind == ThirdPartyKind::Diplomat && a.is_active(month) {
+                sum += a.effectiveness * self.mean_party_trust_in(j);
+                n += 1;
+            }
+        }
+        if n == 0 { 0.0 } else { sum / n as f64 }
+    }
+
+    // ---- ODD 7.10 violence, pain, ripeness ---------------------------------------------------------
+
+    fn phase_violence(&self) -> f64 {
+        match self.phase {
+            Phase::Implementing { .. } | Phase::Durable => self.scenario.world.residual_violence,
+            Phase::Negotiating | Phase::Relapsed | Phase::Expired => 1.0,
+        }
+    }
+
+    fn violence_and_pain(&mut self) {
+        let w = &self.scenario.world;
+        let rp = &self.scenario.ripeness;
+        let absorption = self.scenario.patrons.pain_absorption;
+        let phase = self.phase_violence();
+        let mut total = 0.0;
+        for i in 0..self.parties.len() {
+            let u = &self.streams.world_u[i * WORLD_PER_PARTY..(i + 1) * WORLD_PER_PARTY];
+            let z = normal(u[2], u[3]);
+            let noise = (w.violence_noise * z - 0.5 * w.violence_noise * w.violence_noise).exp();
+            let calm = match self.parties[i].forum {
+                Some(f) if self.table_complete(f) => 1.0 - w.talks_calm,
+                _ => 1.0,
+            };
+            let p = &mut self.parties[i];
+            let spike = if p.spike_months_left > 0 {
+                p.spike_months_left -= 1;
+                1.0 + self.scenario.do_no_harm.violence_spike
+            } else {
+                1.0
+            };
+            p.violence =
+                w.violence_scale * p.violence_propensity * p.capability * noise * spike * calm * phase;
+            total += p.violence;
+        }
+        for p in &mut self.parties {
+            let received = total - p.violence;
+            p.pain += rp.pain_rate * received * (1.0 - absorption * p.patron)
+                - rp.pain_recovery * p.pain;
+            p.pain = p.pain.clamp(0.0, 1.0);
+        }
+        self.outcome.cumulative_violence += total;
+        self.violence_total = total;
+    }
+
+    pub(super) fn update_ripeness(&mut self) {
+        let rp = &self.scenario.ripeness;
+        let weight = self.scenario.patrons.capability_weight;
+        let np = self.parties.len();
+        let strength = |p: &super::ConflictParty| p.capability * (1.0 + weight * p.patron);
+        let total: f64 = self.parties.iter().map(strength).sum();
+        for i in 0..np {
+            let own = strength(&self.parties[i]);
+            let others = (total - own) / (np - 1) as f64;
+            let p = &mut self.parties[i];
+            p.win_estimate = logistic(rp.win_slope * (own - others) + p.optimism);
+            p.readiness = if self.scenario.mechanisms.ripeness {
+                // Zartman's mutually hurting stalemate: hurting, and not expecting to win.
+                logistic((p.pain - rp.pain_threshold) / rp.pain_width)
+                    * logistic((rp.win_threshold - p.win_estimate) / rp.win_width)
+            } else {
+                rp.off_level
+            };
+        }
+    }
+
+    // ---- recording --------------------------------------------------------------------------
+
+    pub(super) fn record(&self, out: &mut [f64]) {
+        let nt = self.actors.len();
+        let np = self.parties.len();
+        let agreed = self.outcome.agreement_month.is_some();
+        let relapsed = self.outcome.relapse_month.is_some();
+        let tables = self.forums.iter().filter(|f| f.parties_present > 0).count();
+        let mutual = self
+            .parties
+            .iter()
+            .map(|p| p.readiness)
+            .fold(f64::INFINITY, f64::min);
+        let progress = self.forums.iter().map(|f| f.progress).fold(0.0, f64::max);
+        let cap: f64 = self.actors.iter().map(|a| a.leverage_cap).sum();
+        let stock: f64 = self.actors.iter().map(|a| a.leverage).sum();
+        out[0] = agreed as u8 as f64;
+        out[1] = relapsed as u8 as f64;
+        out[2] = self.violence_total;
+        out[3] = tables as f64;
+        out[4] = self.party_trust.iter().sum::<f64>() / (np * nt) as f64;
+        out[5] = self.mean_actor_trust();
+        out[6] = mutual;
+        out[7] = progress;
+        out[8] = if cap > 0.0 { stock / cap } else { 0.0 };
+        out[9] = self.coordination_this_month;
+    }
+
+    fn mean_actor_trust(&self) -> f64 {
+        let nt = self.actors.len();
+        if nt < 2 {
+            return 1.0;
+        }
+        let diagonal = nt as f64; // each actor trusts itself fully (1.0)
+        (self.actor_trust.iter().sum::<f64>() - diagonal) / (nt * (nt - 1)) as f64
+    }
+
+    pub(super) fn finish(mut self) -> RunOutcome {
+        let np = self.parties.len();
+        let nt = self.actors.len();
+        self.outcome.mean_parallel_forums = if self.negotiating_months > 0 {
+            self.parallel_sum / self.negotiating_months as f64
+        } else {
+            0.0
+        };
+        self.outcome.final_trust_party = self.party_trust.iter().sum::<f64>() / (np * nt) as f64;
+        self.outcome.final_trust_third = self.mean_actor_trust();
+        self.outcome
+    }
+}
+
+/// Effectiveness of the person in post: the learning curve after arrival and the dip before a
+/// known departure (MODEL.md, rotation).
+fn effectiveness(a: &super::ThirdParty, month: u32, rot: &crate::scenario::RotationConfig) -> f64 {
+    let learning = 1.0
+        - (1.0 - rot.arrival_effectiveness) * (-(a.tenure as f64) / rot.learning_months).exp();
+    let leaving = a
+        .posting_end
+        .is_some_and(|end| (end.saturating_sub(month) as f64) <= rot.departure_months);
+    learning * if leaving { 1.0 - rot.departure_dip } else { 1.0 }
+}

@@ -1,0 +1,21 @@
+//! Writers: the run's CSV files and manifest, into a folder that is replaced whole.
+//!
+//! Column meanings are documented in `output/README.md`.
+
+mod csv_files;
+mod folder;
+mod manifest;
+
+pub use csv_files::{RUNS_HEADER, RunsWriter, SUMMARY_HEADER, TIMESERIES_HEADER, summary_csv, timeseries_csv};
+pub use folder::{MARKER, StagedDir};
+pub use manifest::Manifest;
+
+/// A float as written in every CSV: fixed six decimals, so files compare byte for byte.
+pub fn fmt_f64(x: f64) -> String {
+    format!("{x:.6}")
+}
+
+/// An optional float; empty when undefined.
+pub fn fmt_opt(x: Option<f64>) -> String {
+    x.map(fmt_f64).unwrap_or_default()
+}

@@ -1,0 +1,88 @@
+//! Hierarchical coordination: one recognised lead convenes the only table and allocates roles
+//! (Lanz & Gasser 2013). Diplomats pool leverage behind it, support organisations back it,
+//! moves are vetted. Its costs are real: the lead can absorb the support of only so many
+//! backers (bottleneck), and when the lead's envoy rotates, coordination lapses until the
+//! successor has settled in (single point of failure).
+
+use super::{Plan, Regime, plan_independent};
+use crate::model::World;
+use crate::scenario::Scenario;
+
+/// One lead, everyone else in support.
+#[derive(Debug, Clone)]
+pub struct Hierarchical {
+    lead: usize,
+    style: LeadStyle,
+}
+
+/// The knobs a lead-based regime shares with the contact group.
+#[derive(Debug, Clone)]
+pub(crate) struct LeadStyle {
+    /// Backers the lead absorbs at full effect.
+    pub capacity: f64,
+    /// Months of lapse after the lead's person rotates.
+    pub gap_months: u32,
+    /// Share of members' time in meetings.
+    pub meeting_cost: f64,
+    /// Share of the lead's moves vetted, at full capacity.
+    pub consultation: f64,
+    /// Information flows among all members (contact group) rather than through the lead only.
+    pub group_sharing: bool,
+}
+
+impl Hierarchical {
+    /// The lead named in `[regimes.hierarchical]`, or the mediator with the highest mandate.
+    pub fn from_scenario(s: &Scenario) -> Self {
+        let h = &s.regimes.hierarchical;
+        Self {
+            lead: s.lead_index(&h.lead),
+            style: LeadStyle {
+                capacity: h.lead_capacity,
+                gap_months: h.handover_gap_months,
+                meeting_cost: h.meeting_cost,
+                consultation: h.consultation,
+                group_sharing: false,
+            },
+        }
+    }
+}
+
+impl Regime for Hierarchical {
+    fn name(&self) -> &str {
+        "hierarchical"
+    }
+
+    fn plan(&self, world: &World, plan: &mut Plan) {
+        plan_led(world, plan, self.lead, &self.style);
+    }
+}
+
+/// The plan of a regime led by `lead`: its table is the only one; every other active actor
+/// backs it. During a lapse (the lead's person has rotated and been in post for less than
+/// `gap_months`) or before the lead arrives, everyone acts on their own.
+pub(crate) fn plan_led(world: &World, plan: &mut Plan, lead: usize, style: &LeadStyle) {
+    let month = world.month();
+    let l = &world.third_parties()[lead];
+    let lapse = l.rotations > 0 && l.tenure < style.gap_months;
+    if lapse || !l.is_active(month) {
+        plan_independent(world, plan);
+        return;
+    }
+    plan.convenes[lead] = true;
+    plan.cooperating[lead] = true;
+    let mut backers = 0usize;
+    for (j, a) in world.third_parties().iter().enumerate() {
+        if j != lead && a.is_active(month) {
+            plan.backs[j] = Some(lead);
+            plan.cooperating[j] = true;
+            backers += 1;
+        }
+    }
+    let absorption = (style.capacity / backers.max(1) as f64).min(1.0);
+    plan.pooled = true;
+    plan.support_absorption = absorption;
+    plan.consultation = style.consultation * absorption;
+    plan.information_sharing = if style.group_sharing { 1.0 } else { absorption };
+    plan.effort_share = style.meeting_cost;
+    plan.action_rate = 1.0;
+}

@@ -1,0 +1,145 @@
+//! Coordination regimes: how third parties organise themselves each month.
+//!
+//! A regime is one implementation of the small [`Regime`] trait. Each month the engine hands it
+//! a read-only view of the [`World`] and a blank [`Plan`]; the regime says who convenes a table,
+//! who backs whose table, whether leverage is pooled, how much is vetted before acting, how much
+//! information is shared and what coordination costs. The engine does the rest, identically for
+//! every regime. A researcher can write a regime outside this crate (see
+//! `examples/minimal_consultation.rs`) and run it through the same runner.
+//!
+//! Regimes draw no random numbers of their own: where a decision is random they use the
+//! month's draws the world exposes (for instance [`World::initiative_draw`]), which keeps
+//! replicates paired across regimes.
+
+mod competitive;
+mod contact_group;
+mod hierarchical;
+mod network;
+
+pub use competitive::{Competitive, plan_independent};
+pub use contact_group::ContactGroup;
+pub use hierarchical::Hierarchical;
+pub use network::Network;
+
+use crate::model::World;
+use crate::scenario::{BUILT_IN_REGIMES, Scenario};
+use std::sync::Arc;
+
+/// A coordination strategy.
+pub trait Regime: Send + Sync {
+    /// Short name used in files and on the command line (letters, digits, `_`).
+    fn name(&self) -> &str;
+
+    /// Fills `plan` for this month. `plan` arrives reset by [`Plan::reset`]: nobody convenes,
+    /// nobody backs anyone, nothing is pooled, shared or vetted, and coordination is free.
+    fn plan(&self, world: &World, plan: &mut Plan);
+}
+
+/// What a regime decides for one month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// Per third party: it runs its own table this month.
+    pub convenes: Vec<bool>,
+    /// Per third party: the table (convenor id) it backs with leverage and support, if any.
+    pub backs: Vec<Option<usize>>,
+    /// Per third party: a member of the coordination structure (shares information, vets
+    /// moves, does not take in parties shopping away from a partner's table).
+    pub cooperating: Vec<bool>,
+    /// Backers' leverage goes through the table's lead as one coherent signal.
+    pub pooled: bool,
+    /// Share of a cooperating lead's moves vetted with partners first (0–1).
+    pub consultation: f64,
+    /// Intensity of information sharing among cooperating actors (0–1).
+    pub information_sharing: f64,
+    /// Chance a cooperating table can act this month: consensus takes time (0–1).
+    pub action_rate: f64,
+    /// Share of each cooperating actor's time spent coordinating (0–1).
+    pub effort_share: f64,
+    /// Share of backers' support and leverage the lead can absorb: the bottleneck (0–1).
+    pub support_absorption: f64,
+}
+
+impl Plan {
+    /// A blank plan for `actors` third parties.
+    pub fn new(actors: usize) -> Self {
+        let mut plan = Self {
+            convenes: vec![false; actors],
+            backs: vec![None; actors],
+            cooperating: vec![false; actors],
+            pooled: false,
+            consultation: 0.0,
+            information_sharing: 0.0,
+            action_rate: 1.0,
+            effort_share: 0.0,
+            support_absorption: 1.0,
+        };
+        plan.reset();
+        plan
+    }
+
+    /// Back to blank without reallocating.
+    pub fn reset(&mut self) {
+        self.convenes.fill(false);
+        self.backs.fill(None);
+        self.cooperating.fill(false);
+        self.pooled = false;
+        self.consultation = 0.0;
+        self.information_sharing = 0.0;
+        self.action_rate = 1.0;
+        self.effort_share = 0.0;
+        self.support_absorption = 1.0;
+    }
+
+    /// Makes a plan from outside code safe to apply: rates clamped into [0,1] (NaN → 0),
+    /// backing only tables that are convened, never one's own.
+    pub fn sanitize(&mut self) {
+        let unit = |x: f64| if x.is_nan() { 0.0 } else { x.clamp(0.0, 1.0) };
+        self.consultation = unit(self.consultation);
+        self.information_sharing = unit(self.information_sharing);
+        self.action_rate = unit(self.action_rate);
+        self.effort_share = unit(self.effort_share).min(0.95);
+        self.support_absorption = unit(self.support_absorption);
+        for j in 0..self.backs.len() {
+            if let Some(f) = self.backs[j]
+                && (f >= self.convenes.len() || !self.convenes[f] || f == j)
+            {
+                self.backs[j] = None;
+            }
+        }
+    }
+
+    /// Number of cooperating actors.
+    pub fn members(&self) -> usize {
+        self.cooperating.iter().filter(|&&c| c).count()
+    }
+}
+
+/// The built-in regime of this name, configured from the scenario.
+pub fn built_in(name: &str, scenario: &Scenario) -> Option<Arc<dyn Regime>> {
+    let r: Arc<dyn Regime> = match name {
+        "competitive" => Arc::new(Competitive),
+        "hierarchical" => Arc::new(Hierarchical::from_scenario(scenario)),
+        "network" => Arc::new(Network::from_scenario(scenario)),
+        "contact_group" => Arc::new(ContactGroup::from_scenario(scenario)),
+        _ => return None,
+    };
+    Some(r)
+}
+
+/// The regimes a scenario lists, in its order. Names were checked by validation; an unknown one
+/// here is reported with the list of known names.
+pub fn from_scenario(scenario: &Scenario) -> Result<Vec<Arc<dyn Regime>>, String> {
+    scenario
+        .experiment
+        .regimes
+        .iter()
+        .map(|n| {
+            built_in(n, scenario).ok_or_else(|| {
+                format!(
+                    "unknown regime {n:?}; known: {}",
+                    BUILT_IN_REGIMES.join(", ")
+                )
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,89 @@
+//! Network-based cooperation: peers who trust each other jointly divide the labour by
+//! comparative advantage (Lanz & Gasser 2013; Ricigliano 2003, networks of effective action).
+//! The best-placed member convenes, the others back it, information is shared along the network
+//! and no single rotation stops it. Its costs: consensus takes longer and meetings take more
+//! time the larger the network, and actors who do not trust the others stay outside and act on
+//! their own.
+
+use super::{Plan, Regime, plan_independent};
+use crate::model::World;
+use crate::scenario::{NetworkParams, Scenario};
+
+/// Peers dividing labour by strengths.
+#[derive(Debug, Clone)]
+pub struct Network {
+    params: NetworkParams,
+}
+
+/// A sitting convenor keeps the role unless a member is this much better placed (hysteresis:
+/// networks do not reshuffle roles every month).
+const KEEP_CONVENOR: f64 = 0.8;
+
+impl Network {
+    pub fn from_scenario(s: &Scenario) -> Self {
+        Self {
+            params: s.regimes.network.clone(),
+        }
+    }
+
+    /// How well placed `j` is to convene: parties' trust, usable knowledge, effectiveness
+    /// and impartiality.
+    fn placement(world: &World, j: usize) -> f64 {
+        let a = &world.third_parties()[j];
+        world.mean_party_trust_in(j) * a.knowledge_effective * a.effectiveness * (1.0 - a.bias)
+    }
+}
+
+impl Regime for Network {
+    fn name(&self) -> &str {
+        "network"
+    }
+
+    fn plan(&self, world: &World, plan: &mut Plan) {
+        let month = world.month();
+        let actors = world.third_parties();
+        let n_active = actors.iter().filter(|a| a.is_active(month)).count();
+        for a in (0..actors.len()).filter(|&a| actors[a].is_active(month)) {
+            let trust: f64 = (0..actors.len())
+                .filter(|&b| b != a && actors[b].is_active(month))
+                .map(|b| world.actor_trust(a, b))
+                .sum();
+            let others = n_active.saturating_sub(1).max(1) as f64;
+            plan.cooperating[a] = trust / others >= self.params.trust_threshold;
+        }
+        let members = plan.members();
+        let best = (0..actors.len())
+            .filter(|&j| plan.cooperating[j] && actors[j].can_convene())
+            .max_by(|&x, &y| {
+                Self::placement(world, x)
+                    .total_cmp(&Self::placement(world, y))
+                    .then(y.cmp(&x))
+            });
+        let (Some(best), true) = (best, members >= 2) else {
+            plan.cooperating.fill(false);
+            plan_independent(world, plan);
+            return;
+        };
+        let sitting = (0..actors.len()).find(|&j| {
+            plan.cooperating[j]
+                && actors[j].can_convene()
+                && world.forums()[j].open
+                && Self::placement(world, j) >= KEEP_CONVENOR * Self::placement(world, best)
+        });
+        let convenor = sitting.unwrap_or(best);
+        plan.convenes[convenor] = true;
+        for j in 0..actors.len() {
+            if plan.cooperating[j] && j != convenor {
+                plan.backs[j] = Some(convenor);
+            }
+        }
+        let n = members as f64;
+        plan.pooled = true;
+        plan.consultation = self.params.consultation;
+        plan.information_sharing = 1.0;
+        plan.action_rate = 1.0 / (1.0 + self.params.consensus_delay * (n - 1.0));
+        plan.effort_share =
+            (self.params.meeting_cost_per_member * (n - 1.0)).min(self.params.meeting_cost_cap);
+        plan_independent(world, plan);
+    }
+}

@@ -1,0 +1,712 @@
+//! The scenario as written in TOML: every section, every parameter, every default.
+//!
+//! Units are given in each doc comment; the reasons for each default are in `docs/ODD.md`
+//! (section 7, submodels) and in the comments of `scenarios/baseline.toml`.
+
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario: the conflict, the third parties, the mechanisms and the experiment.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name and description (required section).
+    pub scenario: Meta,
+    #[serde(default)]
+    pub experiment: ExperimentConfig,
+    #[serde(default)]
+    pub world: WorldConfig,
+    #[serde(default)]
+    pub mechanisms: Mechanisms,
+    #[serde(default)]
+    pub trust: TrustConfig,
+    #[serde(default)]
+    pub leverage: LeverageConfig,
+    #[serde(default)]
+    pub rotation: RotationConfig,
+    #[serde(default)]
+    pub ripeness: RipenessConfig,
+    #[serde(default)]
+    pub do_no_harm: DoNoHarmConfig,
+    #[serde(default)]
+    pub forums: ForumConfig,
+    #[serde(default)]
+    pub funding: FundingConfig,
+    #[serde(default)]
+    pub information: InformationConfig,
+    #[serde(default)]
+    pub patrons: PatronConfig,
+    #[serde(default)]
+    pub implementation: ImplementationConfig,
+    #[serde(default)]
+    pub regimes: RegimeParams,
+    /// The conflict parties (at least two; required).
+    pub parties: Vec<PartyConfig>,
+    /// Mediators, diplomats, support organisations and insider mediators (at least one; required).
+    pub third_parties: Vec<ThirdPartyConfig>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// Short name; becomes the output folder `output/<name>/`. Letters, digits, `-` and `_`.
+    pub name: String,
+    /// One or two sentences on what the scenario shows.
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExperimentConfig {
+    /// Paired replicates per regime (count).
+    pub replicates: u64,
+    /// Master seed of every random stream.
+    pub seed: u64,
+    /// Regimes to compare, by name: competitive, hierarchical, network, contact_group.
+    pub regimes: Vec<String>,
+}
+
+impl Default for ExperimentConfig {
+    fn default() -> Self {
+        Self {
+            replicates: 1000,
+            seed: 2022,
+            regimes: vec![
+                "competitive".into(),
+                "hierarchical".into(),
+                "network".into(),
+            ],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorldConfig {
+    /// Months in which an agreement can be reached (months).
+    pub horizon_months: u32,
+    /// Months of implementation observed after an agreement (months).
+    pub implementation_months: u32,
+    /// Violence a party at full capability inflicts per month (violence index units).
+    pub violence_scale: f64,
+    /// Standard deviation of the monthly log-normal violence noise (dimensionless).
+    pub violence_noise: f64,
+    /// Standard deviation of the monthly battlefield shock to capability (capability units).
+    pub capability_drift: f64,
+    /// Monthly pull of capability back to its initial value (fraction per month).
+    pub capability_reversion: f64,
+    /// Share of violence withheld while all parties sit at one table (fraction).
+    pub talks_calm: f64,
+    /// Violence during implementation as a share of its pre-agreement level (fraction).
+    pub residual_violence: f64,
+    /// Half-width of the uniform per-replicate jitter of parties' initial state (capability units).
+    pub initial_jitter: f64,
+}
+
+impl Default for WorldConfig {
+    fn default() -> Self {
+        Self {
+            horizon_months: 120,
+            implementation_months: 60,
+            violence_scale: 1.0,
+            violence_noise: 0.3,
+            capability_drift: 0.02,
+            capability_reversion: 0.05,
+            talks_calm: 0.3,
+            residual_violence: 0.1,
+            initial_jitter: 0.05,
+        }
+    }
+}
+
+/// One switch per mechanism: `false` removes the mechanism so its effect can be seen.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Mechanisms {
+    pub trust: bool,
+    pub leverage: bool,
+    pub rotation: bool,
+    pub ripeness: bool,
+    pub do_no_harm: bool,
+    pub forum_shopping: bool,
+    pub funding_cycles: bool,
+    pub information_sharing: bool,
+    pub patrons: bool,
+    pub relapse: bool,
+}
+
+impl Default for Mechanisms {
+    fn default() -> Self {
+        Self {
+            trust: true,
+            leverage: true,
+            rotation: true,
+            ripeness: true,
+            do_no_harm: true,
+            forum_shopping: true,
+            funding_cycles: true,
+            information_sharing: true,
+            patrons: true,
+            relapse: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TrustConfig {
+    /// Share of the gap to full trust closed by one positive event (fraction per event).
+    pub build_rate: f64,
+    /// Negativity bias: a negative event removes this many times a positive one (ratio).
+    pub break_build_ratio: f64,
+    /// Monthly chance-equivalent of a rivalry incident between two third parties running rival
+    /// tables (events per month).
+    pub rivalry_rate: f64,
+    /// Initial trust among third parties (0–1).
+    pub initial_among_third_parties: f64,
+    /// How much a third party's bias lowers the disfavoured party's initial trust (trust per unit bias).
+    pub bias_penalty: f64,
+}
+
+impl Default for TrustConfig {
+    fn default() -> Self {
+        Self {
+            build_rate: 0.04,
+            break_build_ratio: 2.5,
+            rivalry_rate: 0.3,
+            initial_among_third_parties: 0.5,
+            bias_penalty: 0.4,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LeverageConfig {
+    /// Share of an actor's leverage capacity regenerated per month (fraction per month).
+    pub regen_rate: f64,
+    /// Most of its capacity an actor spends in one month (fraction per month).
+    pub spend_rate: f64,
+    /// Monthly decay of the pressure a party feels (fraction per month).
+    pub pressure_decay: f64,
+    /// Weight of felt pressure in a party's acceptance of a deal (logit units per pressure unit).
+    pub effect: f64,
+    /// Dilution per alternative forum a party can turn to (dimensionless).
+    pub dilution: f64,
+    /// Credibility lost per additional uncoordinated actor pressing the same party in a month (fraction).
+    pub contradiction: f64,
+    /// Felt pressure above which a party holding out considers itself pressed (pressure units).
+    pub pressed_threshold: f64,
+}
+
+impl Default for LeverageConfig {
+    fn default() -> Self {
+        Self {
+            regen_rate: 0.05,
+            spend_rate: 0.2,
+            pressure_decay: 0.15,
+            effect: 3.0,
+            dilution: 0.5,
+            contradiction: 0.3,
+            pressed_threshold: 0.15,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RotationConfig {
+    /// Mean posting of a diplomat (months).
+    pub posting_months: f64,
+    /// Half-width of the uniform spread of postings around the mean (months).
+    pub posting_jitter_months: f64,
+    /// Monthly chance an envoy (mediator's lead person) is replaced (per month).
+    pub envoy_hazard: f64,
+    /// Monthly chance a support organisation's lead staff member leaves (per month).
+    pub support_staff_hazard: f64,
+    /// Monthly chance an insider mediator is replaced (per month).
+    pub insider_hazard: f64,
+    /// Share of personal trust and knowledge the organisation keeps on rotation (fraction).
+    pub institutional_memory: f64,
+    /// Extra share kept when a funded support organisation backs the handover (fraction).
+    pub handover_bonus: f64,
+    /// Time constant of the learning curve after arrival (months).
+    pub learning_months: f64,
+    /// Effectiveness on the first day of a posting (fraction of full).
+    pub arrival_effectiveness: f64,
+    /// Effectiveness lost in the last months before a known departure (fraction).
+    pub departure_dip: f64,
+    /// Months before a known departure during which the dip applies (months).
+    pub departure_months: f64,
+    /// Context knowledge a newcomer starts from (0–1).
+    pub knowledge_baseline: f64,
+    /// Share of the gap to full context knowledge learnt per month in post (fraction per month).
+    pub knowledge_gain: f64,
+}
+
+impl Default for RotationConfig {
+    fn default() -> Self {
+        Self {
+            posting_months: 36.0,
+            posting_jitter_months: 12.0,
+            envoy_hazard: 1.0 / 48.0,
+            support_staff_hazard: 1.0 / 30.0,
+            insider_hazard: 1.0 / 120.0,
+            institutional_memory: 0.3,
+            handover_bonus: 0.2,
+            learning_months: 6.0,
+            arrival_effectiveness: 0.4,
+            departure_dip: 0.3,
+            departure_months: 3.0,
+            knowledge_baseline: 0.3,
+            knowledge_gain: 0.03,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RipenessConfig {
+    /// Pain at which a party's hurting is half-way to a stalemate that hurts (0–1).
+    pub pain_threshold: f64,
+    /// Width of the logistic hurting curve (pain units).
+    pub pain_width: f64,
+    /// Win estimate above which a party starts to expect victory (0–1).
+    pub win_threshold: f64,
+    /// Width of the logistic win-expectation curve (probability units).
+    pub win_width: f64,
+    /// Slope of the win estimate in the capability difference (logit per capability unit).
+    pub win_slope: f64,
+    /// Standard deviation of a party's per-replicate optimism about winning (logit units).
+    pub optimism_sd: f64,
+    /// Pain added per unit of violence received (pain per violence unit).
+    pub pain_rate: f64,
+    /// Monthly recovery of pain (fraction per month).
+    pub pain_recovery: f64,
+    /// Readiness of every party when the ripeness mechanism is switched off (0–1).
+    pub off_level: f64,
+}
+
+impl Default for RipenessConfig {
+    fn default() -> Self {
+        Self {
+            pain_threshold: 0.45,
+            pain_width: 0.1,
+            win_threshold: 0.65,
+            win_width: 0.07,
+            win_slope: 4.0,
+            optimism_sd: 0.3,
+            pain_rate: 0.02,
+            pain_recovery: 0.01,
+            off_level: 0.5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DoNoHarmConfig {
+    /// Monthly chance an acting third party makes a proposal or public move (per month).
+    pub move_rate: f64,
+    /// Mutual readiness below which a proposal or public move is premature (0–1).
+    pub timing_threshold: f64,
+    /// Error of a third party's reading of readiness at zero context knowledge (readiness units, s.d.).
+    pub misjudgement_sd: f64,
+    /// Trust lost in a violation, in negative events (count).
+    pub severity: f64,
+    /// Months during which a harmed party's trust in the offender cannot rebuild (months).
+    pub memory_months: u32,
+    /// Extra violence of the harmed parties after a violation (fraction).
+    pub violence_spike: f64,
+    /// Months the violence spike lasts (months).
+    pub spike_months: u32,
+    /// Share of a table's progress lost in a violation (fraction).
+    pub progress_setback: f64,
+    /// Progress gained from a well-timed proposal (progress units).
+    pub good_move_progress: f64,
+}
+
+impl Default for DoNoHarmConfig {
+    fn default() -> Self {
+        Self {
+            move_rate: 0.25,
+            timing_threshold: 0.35,
+            misjudgement_sd: 0.3,
+            severity: 3.0,
+            memory_months: 24,
+            violence_spike: 0.3,
+            spike_months: 6,
+            progress_setback: 0.3,
+            good_move_progress: 0.08,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ForumConfig {
+    /// Progress per month at a complete table with a fully effective lead (progress units per month).
+    pub progress_rate: f64,
+    /// Progress rate at a table that lacks a party, relative to a complete one (fraction).
+    pub partial_table_factor: f64,
+    /// Most progress a table can reach without every party at it (progress units).
+    pub partial_table_cap: f64,
+    /// Monthly chance an ambitious actor without a table opens one, times its ambition (per month).
+    pub initiative_rate: f64,
+    /// Months a table may hold no party before it closes (months).
+    pub idle_close_months: u32,
+    /// Lowest trust in a table's lead at which a party engages there (0–1).
+    pub engage_trust: f64,
+    /// Advantage an alternative table must offer before a party switches (trust units).
+    pub shop_margin: f64,
+    /// Pull of a table towards a party, per share of the other parties already at it (trust units).
+    pub convergence_pull: f64,
+    /// Monthly chance an unpressed party reconsiders its table (per month).
+    pub consider_rate: f64,
+    /// Monthly chance a pressed party with a better alternative switches (per month).
+    pub shop_rate: f64,
+    /// Share of felt pressure a party escapes by switching tables (fraction).
+    pub shop_escape: f64,
+    /// Highest monthly chance of signing at a complete table with full progress (per month).
+    pub agreement_rate: f64,
+    /// Progress needed before a deal can be signed (progress units).
+    pub signing_progress: f64,
+    /// Intercept of a party's acceptance logit (logit units).
+    pub accept_base: f64,
+    /// Weight of readiness in acceptance (logit per readiness unit).
+    pub accept_readiness: f64,
+    /// Weight of trust in the table's lead in acceptance (logit per trust unit above 0.5).
+    pub accept_trust: f64,
+}
+
+impl Default for ForumConfig {
+    fn default() -> Self {
+        Self {
+            progress_rate: 0.06,
+            partial_table_factor: 0.2,
+            partial_table_cap: 0.4,
+            initiative_rate: 0.2,
+            idle_close_months: 6,
+            engage_trust: 0.2,
+            shop_margin: 0.05,
+            convergence_pull: 0.2,
+            consider_rate: 0.1,
+            shop_rate: 0.5,
+            shop_escape: 0.5,
+            agreement_rate: 0.3,
+            signing_progress: 0.5,
+            accept_base: -3.0,
+            accept_readiness: 5.0,
+            accept_trust: 2.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FundingConfig {
+    /// Length of a support organisation's project funding cycle (months).
+    pub cycle_months: u32,
+    /// Chance a cycle is renewed when it ends (probability).
+    pub renewal_probability: f64,
+    /// Monthly chance an unfunded organisation finds new funding (per month).
+    pub refunding_hazard: f64,
+    /// Progress boost a funded support organisation gives the table it backs (fraction of the rate).
+    pub support_strength: f64,
+}
+
+impl Default for FundingConfig {
+    fn default() -> Self {
+        Self {
+            cycle_months: 24,
+            renewal_probability: 0.6,
+            refunding_hazard: 0.05,
+            support_strength: 0.3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InformationConfig {
+    /// Positive trust events per month between two actors who share information fully (per month).
+    pub sharing_rate: f64,
+    /// Share of a partner's context knowledge available through sharing (fraction).
+    pub overview_weight: f64,
+    /// Context knowledge a funded support organisation's analysis adds to the lead it backs (knowledge units).
+    pub analysis_boost: f64,
+}
+
+impl Default for InformationConfig {
+    fn default() -> Self {
+        Self {
+            sharing_rate: 0.3,
+            overview_weight: 0.8,
+            analysis_boost: 0.2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PatronConfig {
+    /// Monthly chance a patron surges its support (per month).
+    pub surge_hazard: f64,
+    /// Support added by a surge (support units).
+    pub surge_size: f64,
+    /// Monthly decay of support above the party's baseline (fraction per month).
+    pub decay: f64,
+    /// Effective capability added per unit of support (fraction of capability).
+    pub capability_weight: f64,
+    /// Share of pain absorbed by a patron at full support (fraction).
+    pub pain_absorption: f64,
+    /// Acceptance lost per unit of support: a patron props up the alternative (logit per support unit).
+    pub acceptance_penalty: f64,
+}
+
+impl Default for PatronConfig {
+    fn default() -> Self {
+        Self {
+            surge_hazard: 0.02,
+            surge_size: 0.3,
+            decay: 0.05,
+            capability_weight: 0.5,
+            pain_absorption: 0.5,
+            acceptance_penalty: 1.5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImplementationConfig {
+    /// Monthly relapse hazard of an agreement with no leverage behind it and no follow-up (per month).
+    pub base_relapse_hazard: f64,
+    /// Hazard multiplier per unit of the agreement's leverage share (dimensionless).
+    pub leverage_fragility: f64,
+    /// Largest share of the hazard removed by diplomats' full follow-up support (fraction).
+    pub followup_protection: f64,
+    /// Hazard multiplier per unit of the highest patron support (dimensionless).
+    pub patron_spoiler: f64,
+}
+
+impl Default for ImplementationConfig {
+    fn default() -> Self {
+        Self {
+            base_relapse_hazard: 0.006,
+            leverage_fragility: 2.0,
+            followup_protection: 0.5,
+            patron_spoiler: 1.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RegimeParams {
+    pub hierarchical: HierarchicalParams,
+    pub network: NetworkParams,
+    pub contact_group: ContactGroupParams,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HierarchicalParams {
+    /// Name of the lead third party; empty = the mediator with the highest mandate.
+    pub lead: String,
+    /// Backers the lead can coordinate at full effect; beyond it support is wasted (count).
+    pub lead_capacity: f64,
+    /// Months coordination lapses after the lead's person rotates (months).
+    pub handover_gap_months: u32,
+    /// Share of every member's time spent in coordination meetings (fraction).
+    pub meeting_cost: f64,
+    /// Share of moves vetted with partners before acting, at full lead capacity (fraction).
+    pub consultation: f64,
+}
+
+impl Default for HierarchicalParams {
+    fn default() -> Self {
+        Self {
+            lead: String::new(),
+            lead_capacity: 4.0,
+            handover_gap_months: 6,
+            meeting_cost: 0.05,
+            consultation: 0.8,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NetworkParams {
+    /// Mean trust in the other candidates an actor needs to join the network (0–1).
+    pub trust_threshold: f64,
+    /// Consensus delay per member beyond the first: action rate = 1/(1 + delay·(n−1)) (dimensionless).
+    pub consensus_delay: f64,
+    /// Share of every member's time spent in meetings, per member beyond the first (fraction).
+    pub meeting_cost_per_member: f64,
+    /// Most time meetings can take (fraction).
+    pub meeting_cost_cap: f64,
+    /// Share of moves vetted with partners before acting (fraction).
+    pub consultation: f64,
+}
+
+impl Default for NetworkParams {
+    fn default() -> Self {
+        Self {
+            trust_threshold: 0.4,
+            consensus_delay: 0.15,
+            meeting_cost_per_member: 0.015,
+            meeting_cost_cap: 0.5,
+            consultation: 0.9,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContactGroupParams {
+    /// Name of the facilitator; empty = the mediator with the highest mandate.
+    pub facilitator: String,
+    /// Supporters the facilitator can work with at full effect (count).
+    pub lead_capacity: f64,
+    /// Months coordination lapses after the facilitator's person rotates (months).
+    pub handover_gap_months: u32,
+    /// Share of every member's time spent in group meetings (fraction).
+    pub meeting_cost: f64,
+    /// Share of moves vetted with the group before acting (fraction).
+    pub consultation: f64,
+}
+
+impl Default for ContactGroupParams {
+    fn default() -> Self {
+        Self {
+            facilitator: String::new(),
+            lead_capacity: 8.0,
+            handover_gap_months: 3,
+            meeting_cost: 0.08,
+            consultation: 0.85,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyConfig {
+    /// Display name (required, unique).
+    pub name: String,
+    /// Military capability (0–1).
+    #[serde(default = "half")]
+    pub capability: f64,
+    /// Baseline support of an external patron (0–1).
+    #[serde(default)]
+    pub patron_support: f64,
+    /// Mean optimism about winning (logit units; positive = over-confident).
+    #[serde(default)]
+    pub optimism: f64,
+    /// Pain accumulated before the simulation starts (0–1).
+    #[serde(default = "initial_pain")]
+    pub initial_pain: f64,
+    /// Propensity to use violence (multiplier of violence_scale).
+    #[serde(default = "one")]
+    pub violence: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThirdPartyKind {
+    Mediator,
+    Diplomat,
+    SupportOrg,
+    Insider,
+}
+
+impl ThirdPartyKind {
+    pub const NAMES: &'static str = "mediator, diplomat, support_org, insider";
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Mediator => "mediator",
+            Self::Diplomat => "diplomat",
+            Self::SupportOrg => "support_org",
+            Self::Insider => "insider",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThirdPartyConfig {
+    /// Display name (required, unique).
+    pub name: String,
+    /// mediator, diplomat, support_org or insider (required).
+    pub kind: ThirdPartyKind,
+    /// Leverage capacity: carrots and sticks it can bring (leverage units; default by kind).
+    #[serde(default)]
+    pub leverage: Option<f64>,
+    /// Party this actor leans towards; empty = impartial.
+    #[serde(default)]
+    pub favours: String,
+    /// Strength of the lean towards `favours` (0–1).
+    #[serde(default)]
+    pub bias: f64,
+    /// Drive to run its own table and be seen (0–1; default by kind).
+    #[serde(default)]
+    pub ambition: Option<f64>,
+    /// Recognised mandate and legitimacy (0–1; default by kind).
+    #[serde(default)]
+    pub mandate: Option<f64>,
+    /// Parties' initial trust in this actor before bias (0–1).
+    #[serde(default = "half")]
+    pub initial_trust: f64,
+    /// Context knowledge at the start (0–1).
+    #[serde(default = "half")]
+    pub knowledge: f64,
+    /// First month the actor is present (months).
+    #[serde(default)]
+    pub entry_month: u32,
+}
+
+impl ThirdPartyConfig {
+    /// Leverage capacity, with the default of its kind: diplomats carry states' carrots and
+    /// sticks; mediators some; MSOs none (Lanz & Gasser 2013; MSN paper, ch. 1).
+    pub fn leverage_capacity(&self) -> f64 {
+        self.leverage.unwrap_or(match self.kind {
+            ThirdPartyKind::Mediator => 0.3,
+            ThirdPartyKind::Diplomat => 1.0,
+            ThirdPartyKind::SupportOrg => 0.0,
+            ThirdPartyKind::Insider => 0.1,
+        })
+    }
+
+    /// Ambition, with the default of its kind (MSN paper, challenge 1: rivalry for funding and
+    /// recognition; diplomats sometimes take on the mediator's role).
+    pub fn ambition_level(&self) -> f64 {
+        self.ambition.unwrap_or(match self.kind {
+            ThirdPartyKind::Mediator => 0.9,
+            ThirdPartyKind::Diplomat => 0.3,
+            ThirdPartyKind::SupportOrg => 0.0,
+            ThirdPartyKind::Insider => 0.5,
+        })
+    }
+
+    /// Mandate, with the default of its kind: mandated mediators are the recognised leads.
+    pub fn mandate_level(&self) -> f64 {
+        self.mandate.unwrap_or(match self.kind {
+            ThirdPartyKind::Mediator => 0.8,
+            ThirdPartyKind::Diplomat => 0.4,
+            ThirdPartyKind::SupportOrg => 0.2,
+            ThirdPartyKind::Insider => 0.3,
+        })
+    }
+}
+
+fn half() -> f64 {
+    0.5
+}
+fn one() -> f64 {
+    1.0
+}
+fn initial_pain() -> f64 {
+    0.3
+}

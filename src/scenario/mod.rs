@@ -1,0 +1,182 @@
+//! Scenario files: parsing TOML into a validated [`Scenario`], with errors that name the file,
+//! the field path, the value and what is allowed.
+
+mod config;
+mod validate;
+
+pub use config::*;
+pub use validate::{BUILT_IN_REGIMES, MAX_MONTHS, MAX_PARTIES, MAX_REPLICATES, MAX_THIRD_PARTIES, validate};
+
+use std::fmt;
+use std::path::Path;
+
+/// The built-in default scenario, embedded in the binary.
+pub const BASELINE_TOML: &str = include_str!("../../scenarios/baseline.toml");
+/// How the built-in scenario is named in messages and manifests.
+pub const BASELINE_SOURCE: &str = "<built-in baseline>";
+
+/// One thing wrong with a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Dotted path of the field, e.g. `trust.build_rate` or `parties[1].capability`.
+    pub field: String,
+    /// What was found (empty when the field is missing).
+    pub value: String,
+    /// What is allowed.
+    pub allowed: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.value.is_empty() {
+            write!(f, "field `{}`: {}", self.field, self.allowed)
+        } else {
+            write!(
+                f,
+                "field `{}` = {}: {}",
+                self.field, self.value, self.allowed
+            )
+        }
+    }
+}
+
+/// A scenario that could not be read or is not valid.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("{file}: cannot read the file: {source}")]
+    Read {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}: {message}")]
+    Syntax { file: String, message: String },
+    #[error("{file}: invalid scenario:\n{}", list(.problems))]
+    Invalid { file: String, problems: Vec<Problem> },
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("  - {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl ScenarioError {
+    /// The problems found by validation (empty for read and syntax errors).
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            Self::Invalid { problems, .. } => problems,
+            _ => &[],
+        }
+    }
+}
+
+impl Scenario {
+    /// The built-in baseline scenario.
+    pub fn baseline() -> Scenario {
+        Self::from_toml_str(BASELINE_TOML, BASELINE_SOURCE)
+            .expect("the embedded baseline scenario is valid (checked by tests)")
+    }
+
+    /// Reads and validates a scenario file.
+    pub fn from_file(path: &Path) -> Result<Scenario, ScenarioError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+            file: file.clone(),
+            source,
+        })?;
+        Self::from_toml_str(&text, &file)
+    }
+
+    /// Parses and validates scenario text; `file` names it in messages.
+    pub fn from_toml_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+        let scenario = parse(text, file)?;
+        let problems = validate(&scenario);
+        if problems.is_empty() {
+            Ok(scenario)
+        } else {
+            Err(ScenarioError::Invalid {
+                file: file.to_string(),
+                problems,
+            })
+        }
+    }
+
+    /// Validates a scenario changed in code (for instance by command-line overrides).
+    pub fn revalidate(&self, file: &str) -> Result<(), ScenarioError> {
+        let problems = validate(self);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ScenarioError::Invalid {
+                file: file.to_string(),
+                problems,
+            })
+        }
+    }
+
+    /// Total months simulated per run: the negotiation horizon plus the implementation window.
+    pub fn total_months(&self) -> usize {
+        (self.world.horizon_months + self.world.implementation_months) as usize
+    }
+
+    /// Index of the party with this name.
+    pub fn party_index(&self, name: &str) -> Option<usize> {
+        self.parties.iter().position(|p| p.name == name)
+    }
+
+    /// Index of the third party with this name.
+    pub fn third_party_index(&self, name: &str) -> Option<usize> {
+        self.third_parties.iter().position(|t| t.name == name)
+    }
+
+    /// The recognised lead: the named one, or the mediator (else any actor) with the highest
+    /// mandate; ties go to the first listed.
+    pub fn lead_index(&self, named: &str) -> usize {
+        if let Some(i) = self.third_party_index(named) {
+            return i;
+        }
+        let rank = |i: usize| {
+            let t = &self.third_parties[i];
+            let mediator = matches!(t.kind, ThirdPartyKind::Mediator) as u8;
+            (mediator, t.mandate_level())
+        };
+        (0..self.third_parties.len())
+            .reduce(|best, i| if rank(i) > rank(best) { i } else { best })
+            .unwrap_or(0)
+    }
+}
+
+/// Parses TOML, naming the field path and line of any mistake.
+fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+    let syntax = |message: String| ScenarioError::Syntax {
+        file: file.to_string(),
+        message,
+    };
+    let deserializer =
+        toml::Deserializer::parse(text).map_err(|e| syntax(describe_toml_error(&e, text)))?;
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let detail = describe_toml_error(&inner, text);
+        if path.is_empty() || path == "." {
+            syntax(detail)
+        } else {
+            syntax(format!("field `{path}`: {detail}"))
+        }
+    })
+}
+
+/// The message of a TOML error with its line number, without the echo of the source.
+fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
+    let message = e.message().trim().to_string();
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: {message}")
+        }
+        None => message,
+    }
+}

@@ -1,0 +1,406 @@
+//! Range and consistency checks on a parsed scenario. Every rule names the field path, the
+//! value found and what is allowed.
+
+use super::{Problem, Scenario, ThirdPartyKind};
+use std::collections::HashSet;
+
+/// Names of the regimes built into peacesim, in the order they are documented.
+pub const BUILT_IN_REGIMES: [&str; 4] = ["competitive", "hierarchical", "network", "contact_group"];
+
+/// Most replicates one `run` accepts: results are streamed, so this bounds run time, not memory.
+pub const MAX_REPLICATES: u64 = 100_000_000;
+/// Most months per run (horizon + implementation): bounds the per-run time-series buffer.
+pub const MAX_MONTHS: u32 = 6_000;
+/// Most conflict parties and third parties (state grows with parties × third parties).
+pub const MAX_PARTIES: usize = 1_000;
+pub const MAX_THIRD_PARTIES: usize = 10_000;
+
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn fail(&mut self, field: impl Into<String>, value: impl ToString, allowed: impl Into<String>) {
+        self.problems.push(Problem {
+            field: field.into(),
+            value: value.to_string(),
+            allowed: allowed.into(),
+        });
+    }
+
+    fn range(&mut self, field: &str, value: f64, lo: f64, hi: f64) {
+        if !value.is_finite() || value < lo || value > hi {
+            self.fail(field, value, format!("must be a number from {lo} to {hi}"));
+        }
+    }
+
+    fn unit(&mut self, field: &str, value: f64) {
+        self.range(field, value, 0.0, 1.0);
+    }
+
+    fn non_negative(&mut self, field: &str, value: f64) {
+        if !value.is_finite() || value < 0.0 {
+            self.fail(field, value, "must be a finite number ≥ 0");
+        }
+    }
+
+    fn positive(&mut self, field: &str, value: f64) {
+        if !value.is_finite() || value <= 0.0 {
+            self.fail(field, value, "must be a finite number > 0");
+        }
+    }
+}
+
+/// All problems of a scenario; empty when it is valid.
+pub fn validate(s: &Scenario) -> Vec<Problem> {
+    let mut c = Checker {
+        problems: Vec::new(),
+    };
+    check_meta(&mut c, s);
+    check_experiment(&mut c, s);
+    check_world(&mut c, s);
+    check_mechanism_parameters(&mut c, s);
+    check_parties(&mut c, s);
+    check_third_parties(&mut c, s);
+    check_regime_parameters(&mut c, s);
+    c.problems
+}
+
+fn check_meta(c: &mut Checker, s: &Scenario) {
+    let name = &s.scenario.name;
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_');
+    if !ok {
+        c.fail(
+            "scenario.name",
+            format!("{name:?}"),
+            "must be 1–64 characters of letters, digits, `-` or `_` (it names the output folder)",
+        );
+    }
+}
+
+fn check_experiment(c: &mut Checker, s: &Scenario) {
+    let e = &s.experiment;
+    if e.replicates == 0 || e.replicates > MAX_REPLICATES {
+        c.fail(
+            "experiment.replicates",
+            e.replicates,
+            format!("must be from 1 to {MAX_REPLICATES}"),
+        );
+    }
+    if e.regimes.is_empty() {
+        c.fail(
+            "experiment.regimes",
+            "[]",
+            format!("must list at least one of: {}", BUILT_IN_REGIMES.join(", ")),
+        );
+    }
+    let mut seen = HashSet::new();
+    for (i, r) in e.regimes.iter().enumerate() {
+        if !BUILT_IN_REGIMES.contains(&r.as_str()) {
+            c.fail(
+                format!("experiment.regimes[{i}]"),
+                format!("{r:?}"),
+                format!("unknown regime; known: {}", BUILT_IN_REGIMES.join(", ")),
+            );
+        } else if !seen.insert(r.as_str()) {
+            c.fail(
+                format!("experiment.regimes[{i}]"),
+                format!("{r:?}"),
+                "listed twice; list each regime once",
+            );
+        }
+    }
+}
+
+fn check_world(c: &mut Checker, s: &Scenario) {
+    let w = &s.world;
+    if w.horizon_months == 0 || w.horizon_months > MAX_MONTHS {
+        c.fail(
+            "world.horizon_months",
+            w.horizon_months,
+            format!("must be from 1 to {MAX_MONTHS} months"),
+        );
+    }
+    if w.implementation_months > MAX_MONTHS
+        || w.horizon_months.saturating_add(w.implementation_months) > MAX_MONTHS
+    {
+        c.fail(
+            "world.implementation_months",
+            w.implementation_months,
+            format!("horizon_months + implementation_months must not exceed {MAX_MONTHS}"),
+        );
+    }
+    c.non_negative("world.violence_scale", w.violence_scale);
+    c.range("world.violence_noise", w.violence_noise, 0.0, 3.0);
+    c.range("world.capability_drift", w.capability_drift, 0.0, 0.5);
+    c.unit("world.capability_reversion", w.capability_reversion);
+    c.unit("world.talks_calm", w.talks_calm);
+    c.unit("world.residual_violence", w.residual_violence);
+    c.range("world.initial_jitter", w.initial_jitter, 0.0, 0.5);
+}
+
+fn check_mechanism_parameters(c: &mut Checker, s: &Scenario) {
+    let t = &s.trust;
+    c.unit("trust.build_rate", t.build_rate);
+    c.range("trust.break_build_ratio", t.break_build_ratio, 0.0, 100.0);
+    c.non_negative("trust.rivalry_rate", t.rivalry_rate);
+    c.unit("trust.initial_among_third_parties", t.initial_among_third_parties);
+    c.unit("trust.bias_penalty", t.bias_penalty);
+
+    let l = &s.leverage;
+    c.unit("leverage.regen_rate", l.regen_rate);
+    c.unit("leverage.spend_rate", l.spend_rate);
+    c.unit("leverage.pressure_decay", l.pressure_decay);
+    c.range("leverage.effect", l.effect, 0.0, 100.0);
+    c.non_negative("leverage.dilution", l.dilution);
+    c.unit("leverage.contradiction", l.contradiction);
+    c.non_negative("leverage.pressed_threshold", l.pressed_threshold);
+
+    let r = &s.rotation;
+    c.range("rotation.posting_months", r.posting_months, 1.0, 600.0);
+    c.non_negative("rotation.posting_jitter_months", r.posting_jitter_months);
+    if r.posting_jitter_months >= r.posting_months {
+        c.fail(
+            "rotation.posting_jitter_months",
+            r.posting_jitter_months,
+            format!(
+                "must be smaller than rotation.posting_months ({})",
+                r.posting_months
+            ),
+        );
+    }
+    c.unit("rotation.envoy_hazard", r.envoy_hazard);
+    c.unit("rotation.support_staff_hazard", r.support_staff_hazard);
+    c.unit("rotation.insider_hazard", r.insider_hazard);
+    c.unit("rotation.institutional_memory", r.institutional_memory);
+    c.unit("rotation.handover_bonus", r.handover_bonus);
+    c.positive("rotation.learning_months", r.learning_months);
+    c.unit("rotation.arrival_effectiveness", r.arrival_effectiveness);
+    c.unit("rotation.departure_dip", r.departure_dip);
+    c.non_negative("rotation.departure_months", r.departure_months);
+    c.unit("rotation.knowledge_baseline", r.knowledge_baseline);
+    c.unit("rotation.knowledge_gain", r.knowledge_gain);
+
+    let p = &s.ripeness;
+    c.unit("ripeness.pain_threshold", p.pain_threshold);
+    c.positive("ripeness.pain_width", p.pain_width);
+    c.unit("ripeness.win_threshold", p.win_threshold);
+    c.positive("ripeness.win_width", p.win_width);
+    c.range("ripeness.win_slope", p.win_slope, 0.0, 100.0);
+    c.range("ripeness.optimism_sd", p.optimism_sd, 0.0, 10.0);
+    c.range("ripeness.pain_rate", p.pain_rate, 0.0, 1.0);
+    c.unit("ripeness.pain_recovery", p.pain_recovery);
+    c.unit("ripeness.off_level", p.off_level);
+
+    let d = &s.do_no_harm;
+    c.unit("do_no_harm.move_rate", d.move_rate);
+    c.unit("do_no_harm.timing_threshold", d.timing_threshold);
+    c.range("do_no_harm.misjudgement_sd", d.misjudgement_sd, 0.0, 10.0);
+    c.range("do_no_harm.severity", d.severity, 0.0, 100.0);
+    c.unit("do_no_harm.violence_spike", d.violence_spike);
+    c.unit("do_no_harm.progress_setback", d.progress_setback);
+    c.unit("do_no_harm.good_move_progress", d.good_move_progress);
+
+    let f = &s.forums;
+    c.unit("forums.progress_rate", f.progress_rate);
+    c.unit("forums.partial_table_factor", f.partial_table_factor);
+    c.unit("forums.partial_table_cap", f.partial_table_cap);
+    c.unit("forums.initiative_rate", f.initiative_rate);
+    c.unit("forums.engage_trust", f.engage_trust);
+    c.unit("forums.shop_margin", f.shop_margin);
+    c.unit("forums.shop_rate", f.shop_rate);
+    c.unit("forums.convergence_pull", f.convergence_pull);
+    c.unit("forums.consider_rate", f.consider_rate);
+    c.unit("forums.shop_escape", f.shop_escape);
+    c.unit("forums.agreement_rate", f.agreement_rate);
+    c.unit("forums.signing_progress", f.signing_progress);
+    c.range("forums.accept_base", f.accept_base, -50.0, 50.0);
+    c.range("forums.accept_readiness", f.accept_readiness, 0.0, 50.0);
+    c.range("forums.accept_trust", f.accept_trust, 0.0, 50.0);
+
+    let g = &s.funding;
+    if g.cycle_months == 0 {
+        c.fail("funding.cycle_months", 0, "must be at least 1 month");
+    }
+    c.unit("funding.renewal_probability", g.renewal_probability);
+    c.unit("funding.refunding_hazard", g.refunding_hazard);
+    c.range("funding.support_strength", g.support_strength, 0.0, 10.0);
+
+    let i = &s.information;
+    c.unit("information.sharing_rate", i.sharing_rate);
+    c.unit("information.overview_weight", i.overview_weight);
+    c.unit("information.analysis_boost", i.analysis_boost);
+
+    let pa = &s.patrons;
+    c.unit("patrons.surge_hazard", pa.surge_hazard);
+    c.unit("patrons.surge_size", pa.surge_size);
+    c.unit("patrons.decay", pa.decay);
+    c.range("patrons.capability_weight", pa.capability_weight, 0.0, 10.0);
+    c.unit("patrons.pain_absorption", pa.pain_absorption);
+    c.range("patrons.acceptance_penalty", pa.acceptance_penalty, 0.0, 50.0);
+
+    let m = &s.implementation;
+    c.unit("implementation.base_relapse_hazard", m.base_relapse_hazard);
+    c.range("implementation.leverage_fragility", m.leverage_fragility, 0.0, 100.0);
+    c.unit("implementation.followup_protection", m.followup_protection);
+    c.range("implementation.patron_spoiler", m.patron_spoiler, 0.0, 100.0);
+}
+
+fn check_parties(c: &mut Checker, s: &Scenario) {
+    if s.parties.len() < 2 || s.parties.len() > MAX_PARTIES {
+        c.fail(
+            "parties",
+            format!("{} parties", s.parties.len()),
+            format!("a conflict needs from 2 to {MAX_PARTIES} [[parties]]"),
+        );
+    }
+    let mut names = HashSet::new();
+    for (i, p) in s.parties.iter().enumerate() {
+        let at = |f: &str| format!("parties[{i}].{f}");
+        if p.name.trim().is_empty() {
+            c.fail(at("name"), "\"\"", "must not be empty");
+        } else if !names.insert(p.name.as_str()) {
+            c.fail(at("name"), format!("{:?}", p.name), "party names must be unique");
+        }
+        c.unit(&at("capability"), p.capability);
+        c.unit(&at("patron_support"), p.patron_support);
+        c.range(&at("optimism"), p.optimism, -10.0, 10.0);
+        c.unit(&at("initial_pain"), p.initial_pain);
+        c.range(&at("violence"), p.violence, 0.0, 100.0);
+    }
+}
+
+fn check_third_parties(c: &mut Checker, s: &Scenario) {
+    if s.third_parties.is_empty() || s.third_parties.len() > MAX_THIRD_PARTIES {
+        c.fail(
+            "third_parties",
+            format!("{} third parties", s.third_parties.len()),
+            format!("needs from 1 to {MAX_THIRD_PARTIES} [[third_parties]]"),
+        );
+    }
+    let mut names = HashSet::new();
+    for (i, t) in s.third_parties.iter().enumerate() {
+        let at = |f: &str| format!("third_parties[{i}].{f}");
+        if t.name.trim().is_empty() {
+            c.fail(at("name"), "\"\"", "must not be empty");
+        } else if !names.insert(t.name.as_str()) {
+            c.fail(
+                at("name"),
+                format!("{:?}", t.name),
+                "third-party names must be unique",
+            );
+        }
+        if let Some(l) = t.leverage {
+            c.range(&at("leverage"), l, 0.0, 1000.0);
+        }
+        if let Some(a) = t.ambition {
+            c.unit(&at("ambition"), a);
+        }
+        if let Some(m) = t.mandate {
+            c.unit(&at("mandate"), m);
+        }
+        c.unit(&at("bias"), t.bias);
+        c.unit(&at("initial_trust"), t.initial_trust);
+        c.unit(&at("knowledge"), t.knowledge);
+        if !t.favours.is_empty() && s.party_index(&t.favours).is_none() {
+            c.fail(
+                at("favours"),
+                format!("{:?}", t.favours),
+                format!("must be empty or the name of a party: {}", party_names(s)),
+            );
+        }
+        if t.entry_month >= s.world.horizon_months.max(1) {
+            c.fail(
+                at("entry_month"),
+                t.entry_month,
+                format!(
+                    "must be below world.horizon_months ({})",
+                    s.world.horizon_months
+                ),
+            );
+        }
+    }
+    let can_convene = s
+        .third_parties
+        .iter()
+        .any(|t| t.kind != ThirdPartyKind::SupportOrg);
+    if !s.third_parties.is_empty() && !can_convene {
+        c.fail(
+            "third_parties",
+            "only support_org actors",
+            "at least one mediator, diplomat or insider is needed to convene a table",
+        );
+    }
+}
+
+fn check_regime_parameters(c: &mut Checker, s: &Scenario) {
+    let h = &s.regimes.hierarchical;
+    check_lead(c, s, "regimes.hierarchical.lead", &h.lead);
+    c.range(
+        "regimes.hierarchical.lead_capacity",
+        h.lead_capacity,
+        1.0,
+        1e6,
+    );
+    c.unit("regimes.hierarchical.meeting_cost", h.meeting_cost);
+    c.unit("regimes.hierarchical.consultation", h.consultation);
+
+    let n = &s.regimes.network;
+    c.unit("regimes.network.trust_threshold", n.trust_threshold);
+    c.range("regimes.network.consensus_delay", n.consensus_delay, 0.0, 100.0);
+    c.unit(
+        "regimes.network.meeting_cost_per_member",
+        n.meeting_cost_per_member,
+    );
+    c.range("regimes.network.meeting_cost_cap", n.meeting_cost_cap, 0.0, 0.95);
+    c.unit("regimes.network.consultation", n.consultation);
+
+    let g = &s.regimes.contact_group;
+    check_lead(c, s, "regimes.contact_group.facilitator", &g.facilitator);
+    c.range(
+        "regimes.contact_group.lead_capacity",
+        g.lead_capacity,
+        1.0,
+        1e6,
+    );
+    c.unit("regimes.contact_group.meeting_cost", g.meeting_cost);
+    c.unit("regimes.contact_group.consultation", g.consultation);
+}
+
+fn check_lead(c: &mut Checker, s: &Scenario, field: &str, name: &str) {
+    if name.is_empty() {
+        return;
+    }
+    match s.third_party_index(name) {
+        None => c.fail(
+            field,
+            format!("{name:?}"),
+            format!(
+                "must be empty (the mediator with the highest mandate) or a third party: {}",
+                s.third_parties
+                    .iter()
+                    .map(|t| t.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        Some(i) if s.third_parties[i].kind == ThirdPartyKind::SupportOrg => c.fail(
+            field,
+            format!("{name:?}"),
+            "a support organisation cannot convene a table; name a mediator, diplomat or insider",
+        ),
+        Some(_) => {}
+    }
+}
+
+fn party_names(s: &Scenario) -> String {
+    s.parties
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
