@@ -173,7 +173,8 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(&scenario.scenario.name));
-    let staged = StagedDir::create(&target, args.force).map_err(|e| Failure::Input(format!("{e:#}")))?;
+    let staged =
+        StagedDir::create(&target, args.force).map_err(|e| Failure::Input(format!("{e:#}")))?;
     let threads = if args.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
@@ -185,7 +186,11 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         threads,
         regimes,
     };
-    let names: Vec<String> = design.regimes.iter().map(|r| r.name().to_string()).collect();
+    let names: Vec<String> = design
+        .regimes
+        .iter()
+        .map(|r| r.name().to_string())
+        .collect();
     let started = SystemTime::now();
     let bar = progress_bar(design.replicates, args.quiet);
     let mut runs = RunsWriter::create(&staged.path("runs.csv"), names.clone())?;

@@ -45,12 +45,9 @@ pub fn render(scenario: &Scenario, results: &Results) -> String {
         let diff = &agree.difference;
         let diff_text = match (diff.mean(), diff.ci95()) {
             _ if name == reference => "—".to_string(),
-            (Some(m), Some((lo, hi))) => format!(
-                "{:+.1} [{:+.1}, {:+.1}]",
-                100.0 * m,
-                100.0 * lo,
-                100.0 * hi
-            ),
+            (Some(m), Some((lo, hi))) => {
+                format!("{:+.1} [{:+.1}, {:+.1}]", 100.0 * m, 100.0 * lo, 100.0 * hi)
+            }
             _ => "–".to_string(),
         };
         let _ = writeln!(
@@ -67,7 +64,10 @@ pub fn render(scenario: &Scenario, results: &Results) -> String {
             num(get("agreement_month").values.mean()),
             pct(get("relapse_given_agreement").values.mean()),
             num(get("cumulative_violence").values.mean()),
-            format!("{:.2}", get("mean_parallel_forums").values.mean().unwrap_or(0.0)),
+            format!(
+                "{:.2}",
+                get("mean_parallel_forums").values.mean().unwrap_or(0.0)
+            ),
             num(get("forum_switches").values.mean()),
             num(get("dnh_violations").values.mean()),
         );

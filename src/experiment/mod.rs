@@ -126,7 +126,11 @@ pub struct Results {
 
 impl Results {
     fn new(scenario: &Scenario, design: &Design) -> Self {
-        let names: Vec<String> = design.regimes.iter().map(|r| r.name().to_string()).collect();
+        let names: Vec<String> = design
+            .regimes
+            .iter()
+            .map(|r| r.name().to_string())
+            .collect();
         let reference = names.iter().position(|n| n == "competitive").unwrap_or(0);
         let months = scenario.total_months();
         let r = names.len();

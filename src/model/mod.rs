@@ -166,7 +166,8 @@ impl<'s> World<'s> {
                 let phase_u = streams.personnel_uniform();
                 let funding_u = streams.personnel_uniform();
                 let posting_u = streams.personnel_uniform();
-                let posting = posting_length(rot.posting_months, rot.posting_jitter_months, posting_u);
+                let posting =
+                    posting_length(rot.posting_months, rot.posting_jitter_months, posting_u);
                 let tenure = (phase_u * posting).floor() as u32;
                 let posting_end = (t.kind == ThirdPartyKind::Diplomat)
                     .then(|| (posting - tenure as f64).ceil().max(1.0) as u32 + t.entry_month);

@@ -144,9 +144,9 @@ impl World<'_> {
         let rot = &self.scenario.rotation;
         match a.kind {
             ThirdPartyKind::Diplomat => a.posting_end.is_some_and(|end| self.month >= end),
-            ThirdPartyKind::Mediator => u < rot.envoy_hazard,
-            ThirdPartyKind::SupportOrg => u < rot.support_staff_hazard,
-            ThirdPartyKind::Insider => u < rot.insider_hazard,
+            ThirdPartyKind::Mediator => u < 1.0 / rot.envoy_tenure_months,
+            ThirdPartyKind::SupportOrg => u < 1.0 / rot.support_staff_tenure_months,
+            ThirdPartyKind::Insider => u < 1.0 / rot.insider_tenure_months,
         }
     }
 
@@ -307,8 +307,7 @@ impl World<'_> {
                 }
                 Some(f) if shopping => {
                     let p = &self.parties[i];
-                    let pressed =
-                        p.harmed || p.pressure > self.scenario.leverage.pressed_threshold;
+                    let pressed = p.harmed || p.pressure > self.scenario.leverage.pressed_threshold;
                     let rate = if pressed {
                         fc.shop_rate
                     } else {
@@ -341,7 +340,8 @@ impl World<'_> {
         let month = self.month;
         if self.scenario.mechanisms.information_sharing && plan.information_sharing > 0.0 {
             let nt = self.actors.len();
-            let step = info.sharing_rate * plan.information_sharing * self.scenario.trust.build_rate;
+            let step =
+                info.sharing_rate * plan.information_sharing * self.scenario.trust.build_rate;
             let mut best_knowledge: f64 = 0.0;
             for a in 0..nt {
                 if plan.cooperating[a] && self.actors[a].is_active(month) {
@@ -497,7 +497,8 @@ impl World<'_> {
                 (1.0 - lv.contradiction * (self.sources[target].saturating_sub(1)) as f64).max(0.0)
             };
             let alternatives = self.alternatives(plan, target) as f64;
-            self.parties[target].pressure += amount * credibility / (1.0 + lv.dilution * alternatives);
+            self.parties[target].pressure +=
+                amount * credibility / (1.0 + lv.dilution * alternatives);
         }
     }
 
@@ -517,7 +518,8 @@ impl World<'_> {
             if !a.is_active(month) || !a.can_convene() {
                 continue;
             }
-            let d = &self.streams.decision_u[j * DECISIONS_PER_ACTOR..(j + 1) * DECISIONS_PER_ACTOR];
+            let d =
+                &self.streams.decision_u[j * DECISIONS_PER_ACTOR..(j + 1) * DECISIONS_PER_ACTOR];
             let leads_table = self.forums[j].open && self.forums[j].parties_present > 0;
             let independent = !plan.convenes[j] && plan.backs[j].is_none() && !plan.cooperating[j];
             let rate = if leads_table && self.forums[j].acted {
@@ -730,7 +732,8 @@ impl World<'_> {
     /// chance that grows with progress and with every party's acceptance.
     fn try_signing(&mut self) {
         let fc = &self.scenario.forums;
-        let Some(f) = (0..self.forums.len()).find(|&f| self.forums[f].open && self.table_complete(f))
+        let Some(f) =
+            (0..self.forums.len()).find(|&f| self.forums[f].open && self.table_complete(f))
         else {
             return;
         };
@@ -738,7 +741,8 @@ impl World<'_> {
         if progress < fc.signing_progress {
             return;
         }
-        let (mut chance, mut readiness_part, mut leverage_part) = (fc.agreement_rate * progress, 0.0, 0.0);
+        let (mut chance, mut readiness_part, mut leverage_part) =
+            (fc.agreement_rate * progress, 0.0, 0.0);
         for i in 0..self.parties.len() {
             let (a, r, l) = self.acceptance(i, f);
             chance *= a;
@@ -830,14 +834,19 @@ impl World<'_> {
             } else {
                 1.0
             };
-            p.violence =
-                w.violence_scale * p.violence_propensity * p.capability * noise * spike * calm * phase;
+            p.violence = w.violence_scale
+                * p.violence_propensity
+                * p.capability
+                * noise
+                * spike
+                * calm
+                * phase;
             total += p.violence;
         }
         for p in &mut self.parties {
             let received = total - p.violence;
-            p.pain += rp.pain_rate * received * (1.0 - absorption * p.patron)
-                - rp.pain_recovery * p.pain;
+            p.pain +=
+                rp.pain_rate * received * (1.0 - absorption * p.patron) - rp.pain_recovery * p.pain;
             p.pain = p.pain.clamp(0.0, 1.0);
         }
         self.outcome.cumulative_violence += total;
@@ -919,10 +928,15 @@ impl World<'_> {
 /// Effectiveness of the person in post: the learning curve after arrival and the dip before a
 /// known departure (MODEL.md, rotation).
 fn effectiveness(a: &super::ThirdParty, month: u32, rot: &crate::scenario::RotationConfig) -> f64 {
-    let learning = 1.0
-        - (1.0 - rot.arrival_effectiveness) * (-(a.tenure as f64) / rot.learning_months).exp();
+    let learning =
+        1.0 - (1.0 - rot.arrival_effectiveness) * (-(a.tenure as f64) / rot.learning_months).exp();
     let leaving = a
         .posting_end
         .is_some_and(|end| (end.saturating_sub(month) as f64) <= rot.departure_months);
-    learning * if leaving { 1.0 - rot.departure_dip } else { 1.0 }
+    learning
+        * if leaving {
+            1.0 - rot.departure_dip
+        } else {
+            1.0
+        }
 }

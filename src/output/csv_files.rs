@@ -55,7 +55,8 @@ pub struct RunsWriter {
 
 impl RunsWriter {
     pub fn create(path: &Path, regimes: Vec<String>) -> Result<Self> {
-        let file = File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+        let file =
+            File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
         let mut out = csv::Writer::from_writer(BufWriter::new(file));
         out.write_record(RUNS_HEADER)?;
         Ok(Self { out, regimes })

@@ -47,7 +47,10 @@ impl StagedDir {
             staging,
             committed: false,
         };
-        dir.write_file(MARKER, b"written by peacesim; safe to delete with its folder\n")?;
+        dir.write_file(
+            MARKER,
+            b"written by peacesim; safe to delete with its folder\n",
+        )?;
         Ok(dir)
     }
 
@@ -71,14 +74,16 @@ impl StagedDir {
         sync_dir(&self.staging);
         let old = self.target.with_file_name(format!(
             ".{}.old-{}",
-            self.target.file_name().unwrap_or_default().to_string_lossy(),
+            self.target
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy(),
             std::process::id()
         ));
         let had_old = self.target.exists();
         if had_old {
-            fs::rename(&self.target, &old).with_context(|| {
-                format!("cannot move the old {} aside", self.target.display())
-            })?;
+            fs::rename(&self.target, &old)
+                .with_context(|| format!("cannot move the old {} aside", self.target.display()))?;
         }
         if let Err(e) = fs::rename(&self.staging, &self.target) {
             if had_old {
@@ -130,7 +135,9 @@ fn check_replaceable(target: &Path, force: bool) -> Result<()> {
         );
     }
     if !force && !target.join(MARKER).exists() {
-        let empty = fs::read_dir(target).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = fs::read_dir(target)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !empty {
             bail!(
                 "{}: exists and was not written by peacesim; refusing to replace it. \

@@ -6,7 +6,9 @@ mod csv_files;
 mod folder;
 mod manifest;
 
-pub use csv_files::{RUNS_HEADER, RunsWriter, SUMMARY_HEADER, TIMESERIES_HEADER, summary_csv, timeseries_csv};
+pub use csv_files::{
+    RUNS_HEADER, RunsWriter, SUMMARY_HEADER, TIMESERIES_HEADER, summary_csv, timeseries_csv,
+};
 pub use folder::{MARKER, StagedDir};
 pub use manifest::Manifest;
 

@@ -205,7 +205,7 @@ impl Default for LeverageConfig {
             regen_rate: 0.05,
             spend_rate: 0.2,
             pressure_decay: 0.15,
-            effect: 3.0,
+            effect: 2.0,
             dilution: 0.5,
             contradiction: 0.3,
             pressed_threshold: 0.15,
@@ -220,12 +220,13 @@ pub struct RotationConfig {
     pub posting_months: f64,
     /// Half-width of the uniform spread of postings around the mean (months).
     pub posting_jitter_months: f64,
-    /// Monthly chance an envoy (mediator's lead person) is replaced (per month).
-    pub envoy_hazard: f64,
-    /// Monthly chance a support organisation's lead staff member leaves (per month).
-    pub support_staff_hazard: f64,
-    /// Monthly chance an insider mediator is replaced (per month).
-    pub insider_hazard: f64,
+    /// Mean time an envoy (a mediator's lead person) stays before being replaced; the monthly
+    /// replacement chance is its inverse (months).
+    pub envoy_tenure_months: f64,
+    /// Mean time a support organisation's lead staff member stays (months).
+    pub support_staff_tenure_months: f64,
+    /// Mean time an insider mediator stays in the role (months).
+    pub insider_tenure_months: f64,
     /// Share of personal trust and knowledge the organisation keeps on rotation (fraction).
     pub institutional_memory: f64,
     /// Extra share kept when a funded support organisation backs the handover (fraction).
@@ -249,9 +250,9 @@ impl Default for RotationConfig {
         Self {
             posting_months: 36.0,
             posting_jitter_months: 12.0,
-            envoy_hazard: 1.0 / 48.0,
-            support_staff_hazard: 1.0 / 30.0,
-            insider_hazard: 1.0 / 120.0,
+            envoy_tenure_months: 48.0,
+            support_staff_tenure_months: 30.0,
+            insider_tenure_months: 120.0,
             institutional_memory: 0.3,
             handover_bonus: 0.2,
             learning_months: 6.0,
@@ -296,7 +297,7 @@ impl Default for RipenessConfig {
             win_width: 0.07,
             win_slope: 4.0,
             optimism_sd: 0.3,
-            pain_rate: 0.02,
+            pain_rate: 0.01,
             pain_recovery: 0.01,
             off_level: 0.5,
         }
@@ -393,7 +394,7 @@ impl Default for ForumConfig {
             consider_rate: 0.1,
             shop_rate: 0.5,
             shop_escape: 0.5,
-            agreement_rate: 0.3,
+            agreement_rate: 0.2,
             signing_progress: 0.5,
             accept_base: -3.0,
             accept_readiness: 5.0,
@@ -493,7 +494,7 @@ pub struct ImplementationConfig {
 impl Default for ImplementationConfig {
     fn default() -> Self {
         Self {
-            base_relapse_hazard: 0.006,
+            base_relapse_hazard: 0.003,
             leverage_fragility: 2.0,
             followup_protection: 0.5,
             patron_spoiler: 1.0,

@@ -148,7 +148,10 @@ fn check_mechanism_parameters(c: &mut Checker, s: &Scenario) {
     c.unit("trust.build_rate", t.build_rate);
     c.range("trust.break_build_ratio", t.break_build_ratio, 0.0, 100.0);
     c.non_negative("trust.rivalry_rate", t.rivalry_rate);
-    c.unit("trust.initial_among_third_parties", t.initial_among_third_parties);
+    c.unit(
+        "trust.initial_among_third_parties",
+        t.initial_among_third_parties,
+    );
     c.unit("trust.bias_penalty", t.bias_penalty);
 
     let l = &s.leverage;
@@ -173,9 +176,24 @@ fn check_mechanism_parameters(c: &mut Checker, s: &Scenario) {
             ),
         );
     }
-    c.unit("rotation.envoy_hazard", r.envoy_hazard);
-    c.unit("rotation.support_staff_hazard", r.support_staff_hazard);
-    c.unit("rotation.insider_hazard", r.insider_hazard);
+    c.range(
+        "rotation.envoy_tenure_months",
+        r.envoy_tenure_months,
+        1.0,
+        1e6,
+    );
+    c.range(
+        "rotation.support_staff_tenure_months",
+        r.support_staff_tenure_months,
+        1.0,
+        1e6,
+    );
+    c.range(
+        "rotation.insider_tenure_months",
+        r.insider_tenure_months,
+        1.0,
+        1e6,
+    );
     c.unit("rotation.institutional_memory", r.institutional_memory);
     c.unit("rotation.handover_bonus", r.handover_bonus);
     c.positive("rotation.learning_months", r.learning_months);
@@ -241,13 +259,28 @@ fn check_mechanism_parameters(c: &mut Checker, s: &Scenario) {
     c.unit("patrons.decay", pa.decay);
     c.range("patrons.capability_weight", pa.capability_weight, 0.0, 10.0);
     c.unit("patrons.pain_absorption", pa.pain_absorption);
-    c.range("patrons.acceptance_penalty", pa.acceptance_penalty, 0.0, 50.0);
+    c.range(
+        "patrons.acceptance_penalty",
+        pa.acceptance_penalty,
+        0.0,
+        50.0,
+    );
 
     let m = &s.implementation;
     c.unit("implementation.base_relapse_hazard", m.base_relapse_hazard);
-    c.range("implementation.leverage_fragility", m.leverage_fragility, 0.0, 100.0);
+    c.range(
+        "implementation.leverage_fragility",
+        m.leverage_fragility,
+        0.0,
+        100.0,
+    );
     c.unit("implementation.followup_protection", m.followup_protection);
-    c.range("implementation.patron_spoiler", m.patron_spoiler, 0.0, 100.0);
+    c.range(
+        "implementation.patron_spoiler",
+        m.patron_spoiler,
+        0.0,
+        100.0,
+    );
 }
 
 fn check_parties(c: &mut Checker, s: &Scenario) {
@@ -264,7 +297,11 @@ fn check_parties(c: &mut Checker, s: &Scenario) {
         if p.name.trim().is_empty() {
             c.fail(at("name"), "\"\"", "must not be empty");
         } else if !names.insert(p.name.as_str()) {
-            c.fail(at("name"), format!("{:?}", p.name), "party names must be unique");
+            c.fail(
+                at("name"),
+                format!("{:?}", p.name),
+                "party names must be unique",
+            );
         }
         c.unit(&at("capability"), p.capability);
         c.unit(&at("patron_support"), p.patron_support);
@@ -351,12 +388,22 @@ fn check_regime_parameters(c: &mut Checker, s: &Scenario) {
 
     let n = &s.regimes.network;
     c.unit("regimes.network.trust_threshold", n.trust_threshold);
-    c.range("regimes.network.consensus_delay", n.consensus_delay, 0.0, 100.0);
+    c.range(
+        "regimes.network.consensus_delay",
+        n.consensus_delay,
+        0.0,
+        100.0,
+    );
     c.unit(
         "regimes.network.meeting_cost_per_member",
         n.meeting_cost_per_member,
     );
-    c.range("regimes.network.meeting_cost_cap", n.meeting_cost_cap, 0.0, 0.95);
+    c.range(
+        "regimes.network.meeting_cost_cap",
+        n.meeting_cost_cap,
+        0.0,
+        0.95,
+    );
     c.unit("regimes.network.consultation", n.consultation);
 
     let g = &s.regimes.contact_group;
