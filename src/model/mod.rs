@@ -72,6 +72,8 @@ pub struct RunOutcome {
     pub coordination_cost: f64,
     /// Share of the parties' acceptance that leverage bought at signing (0–1).
     pub agreement_leverage_share: Option<f64>,
+    /// Local ownership of the agreement at signing: parties' trust in an involved insider (0–1).
+    pub agreement_ownership: Option<f64>,
 }
 
 /// The state of one run.

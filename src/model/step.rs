@@ -693,7 +693,7 @@ impl World<'_> {
                     .min(fc.partial_table_cap);
             }
         }
-        self.try_signing();
+        self.try_signing(plan);
     }
 
     /// Technical support from funded support organisations backing table `f`.
@@ -730,7 +730,7 @@ impl World<'_> {
 
     /// At the (at most one) complete table with enough progress, the parties sign with a
     /// chance that grows with progress and with every party's acceptance.
-    fn try_signing(&mut self) {
+    fn try_signing(&mut self, plan: &Plan) {
         let fc = &self.scenario.forums;
         let Some(f) =
             (0..self.forums.len()).find(|&f| self.forums[f].open && self.table_complete(f))
@@ -760,15 +760,31 @@ impl World<'_> {
         };
         self.outcome.agreement_month = Some(self.month + 1);
         self.outcome.agreement_leverage_share = Some(share);
+        self.outcome.agreement_ownership = Some(self.local_ownership(plan, f));
         self.phase = Phase::Implementing { since: self.month };
         self.close_all_forums();
+    }
+
+    /// Local ownership of an agreement signed at table `f`: the parties' mean trust in the most
+    /// trusted insider mediator who convened or backed the table (MODEL.md, local ownership;
+    /// MSN paper, ch. 4 on WANEP building local capacity). 0 without an involved insider.
+    fn local_ownership(&self, plan: &Plan, f: usize) -> f64 {
+        (0..self.actors.len())
+            .filter(|&j| {
+                self.actors[j].kind == ThirdPartyKind::Insider
+                    && self.actors[j].is_active(self.month)
+                    && (j == f || plan.backs[j] == Some(f))
+            })
+            .map(|j| self.mean_party_trust_in(j))
+            .fold(0.0, f64::max)
     }
 
     // ---- ODD 7.9 implementation and relapse -------------------------------------------------------
 
     fn implement_month(&mut self, since: u32) {
         let world = &self.scenario.world;
-        if self.month >= since + world.implementation_months {
+        // Hazard months are since+1 ..= since+implementation_months: a full window.
+        if self.month > since + world.implementation_months {
             self.phase = Phase::Durable;
             return;
         }
@@ -781,6 +797,7 @@ impl World<'_> {
         let hazard = im.base_relapse_hazard
             * (1.0 + im.leverage_fragility * share)
             * (1.0 - im.followup_protection * self.followup())
+            * (1.0 - im.ownership_protection * self.outcome.agreement_ownership.unwrap_or(0.0))
             * (1.0 + im.patron_spoiler * patron);
         let u = self.streams.world_u[self.parties.len() * WORLD_PER_PARTY + WORLD_GLOBAL - 1];
         if u < hazard.clamp(0.0, 1.0) {

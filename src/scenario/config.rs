@@ -487,6 +487,9 @@ pub struct ImplementationConfig {
     pub leverage_fragility: f64,
     /// Largest share of the hazard removed by diplomats' full follow-up support (fraction).
     pub followup_protection: f64,
+    /// Largest share of the hazard removed by full local ownership: an insider mediator the
+    /// parties trust fully was part of the table that signed (fraction).
+    pub ownership_protection: f64,
     /// Hazard multiplier per unit of the highest patron support (dimensionless).
     pub patron_spoiler: f64,
 }
@@ -497,6 +500,7 @@ impl Default for ImplementationConfig {
             base_relapse_hazard: 0.003,
             leverage_fragility: 2.0,
             followup_protection: 0.5,
+            ownership_protection: 0.3,
             patron_spoiler: 1.0,
         }
     }

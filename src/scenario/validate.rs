@@ -275,6 +275,10 @@ fn check_mechanism_parameters(c: &mut Checker, s: &Scenario) {
         100.0,
     );
     c.unit("implementation.followup_protection", m.followup_protection);
+    c.unit(
+        "implementation.ownership_protection",
+        m.ownership_protection,
+    );
     c.range(
         "implementation.patron_spoiler",
         m.patron_spoiler,
