@@ -5,10 +5,12 @@
 //! The model knows nothing about files, threads or plots.
 
 mod agents;
+mod events;
 pub mod random;
 mod step;
 
 pub use agents::{ConflictParty, Forum, ThirdParty};
+pub use events::{Event, EventKind};
 
 use crate::regime::{Plan, Regime};
 use crate::scenario::{Scenario, ThirdPartyKind};
@@ -96,8 +98,8 @@ pub struct World<'s> {
     /// Third party j had a funded support organisation behind it last month (handover).
     supported: Vec<bool>,
     streams: Streams,
-    /// Scratch: leverage pushes (target party, amount, source count slot) this month.
-    pushes: Vec<(usize, f64, bool)>,
+    /// Scratch: leverage pushes this month (source actor, target party, amount, pooled).
+    pushes: Vec<(usize, usize, f64, bool)>,
     /// Scratch: uncoordinated sources pressing each party this month.
     sources: Vec<u32>,
     outcome: RunOutcome,
@@ -105,6 +107,8 @@ pub struct World<'s> {
     parallel_sum: f64,
     coordination_this_month: f64,
     violence_total: f64,
+    /// The chronicle, when the run is traced.
+    events: Option<Vec<Event>>,
 }
 
 impl<'s> World<'s> {
@@ -221,6 +225,7 @@ impl<'s> World<'s> {
             parallel_sum: 0.0,
             coordination_this_month: 0.0,
             violence_total: 0.0,
+            events: None,
         };
         world.update_ripeness();
         world
@@ -281,6 +286,13 @@ impl<'s> World<'s> {
         self.streams.decision_u[j * random::DECISIONS_PER_ACTOR]
     }
 
+    /// Records an event if the run is traced.
+    fn log(&mut self, event: impl FnOnce(u32) -> Event) {
+        if let Some(events) = &mut self.events {
+            events.push(event(self.month));
+        }
+    }
+
     /// The outcomes so far.
     pub fn outcome(&self) -> &RunOutcome {
         &self.outcome
@@ -301,6 +313,16 @@ pub fn simulate(
     seed: u64,
     series: &mut [f64],
 ) -> RunOutcome {
+    run_months(scenario, regime, seed, series, None).0
+}
+
+fn run_months(
+    scenario: &Scenario,
+    regime: &dyn Regime,
+    seed: u64,
+    series: &mut [f64],
+    events: Option<Vec<Event>>,
+) -> (RunOutcome, Vec<Event>) {
     let months = scenario.total_months();
     assert_eq!(
         series.len(),
@@ -308,6 +330,7 @@ pub fn simulate(
         "series buffer must hold total_months × METRICS values"
     );
     let mut world = World::new(scenario, seed);
+    world.events = events;
     let mut plan = Plan::new(scenario.third_parties.len());
     for t in 0..months {
         world.month = t as u32;
@@ -315,4 +338,49 @@ pub fn simulate(
         world.record(&mut series[t * METRICS.len()..(t + 1) * METRICS.len()]);
     }
     world.finish()
+}
+
+/// Runs like [`simulate`] and also returns the chronicle of the run. The outcomes and series are
+/// exactly those of [`simulate`] with the same seed: tracing draws no random numbers.
+pub fn simulate_traced(
+    scenario: &Scenario,
+    regime: &dyn Regime,
+    seed: u64,
+    series: &mut [f64],
+) -> (RunOutcome, Vec<Event>) {
+    run_months(scenario, regime, seed, series, Some(Vec::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::regime::built_in;
+
+    #[test]
+    fn tracing_changes_nothing_and_tells_the_story() {
+        let scenario = Scenario::baseline();
+        let len = scenario.total_months() * METRICS.len();
+        for name in ["competitive", "hierarchical", "network"] {
+            let regime = built_in(name, &scenario).unwrap();
+            for seed in 0..20 {
+                let (mut a, mut b) = (vec![0.0; len], vec![0.0; len]);
+                let plain = simulate(&scenario, regime.as_ref(), seed, &mut a);
+                let (traced, events) = simulate_traced(&scenario, regime.as_ref(), seed, &mut b);
+                assert_eq!(plain, traced);
+                assert_eq!(a, b);
+                let count = |k: EventKind| events.iter().filter(|e| e.kind == k).count() as u32;
+                assert_eq!(count(EventKind::Rotation), plain.rotations);
+                assert_eq!(count(EventKind::PartySwitched), plain.forum_switches);
+                assert_eq!(
+                    count(EventKind::Agreement),
+                    plain.agreement_month.is_some() as u32
+                );
+                assert_eq!(
+                    count(EventKind::Relapse),
+                    plain.relapse_month.is_some() as u32
+                );
+                assert!(events.windows(2).all(|w| w[0].month <= w[1].month));
+            }
+        }
+    }
 }

@@ -4,7 +4,7 @@ use super::random::{
     DECISIONS_PER_ACTOR, DECISIONS_PER_PARTY, PERSONNEL_PER_ACTOR, WORLD_GLOBAL, WORLD_PER_PARTY,
     normal,
 };
-use super::{Phase, RunOutcome, World};
+use super::{Event, EventKind, Phase, RunOutcome, World};
 use crate::regime::{Plan, Regime};
 use crate::scenario::ThirdPartyKind;
 
@@ -45,6 +45,7 @@ impl World<'_> {
         {
             self.phase = Phase::Expired;
             self.close_all_forums();
+            self.log(|m| Event::new(m, EventKind::HorizonReached));
         }
     }
 
@@ -126,16 +127,19 @@ impl World<'_> {
         if a.funded && month >= a.funding_end {
             if u < renewal {
                 a.funding_end = month + cycle;
+                self.log(|m| Event::new(m, EventKind::FundingRenewed).actor(j));
             } else {
                 // The project team disbands: its context knowledge leaves with it.
                 a.funded = false;
                 a.knowledge = base;
                 a.leverage = 0.0;
+                self.log(|m| Event::new(m, EventKind::FundingEnded).actor(j));
             }
         } else if !a.funded && u < refunding {
             a.funded = true;
             a.funding_end = month + cycle;
             a.tenure = 0;
+            self.log(|m| Event::new(m, EventKind::FundingRestored).actor(j));
         }
     }
 
@@ -162,6 +166,7 @@ impl World<'_> {
             })
         .min(1.0);
         let nt = self.actors.len();
+        let trust_before = self.mean_party_trust_in(j);
         for i in 0..self.parties.len() {
             let k = i * nt + j;
             let base = self.party_trust_base[k];
@@ -188,6 +193,12 @@ impl World<'_> {
             a.posting_end = Some(self.month + length as u32);
         }
         self.outcome.rotations += 1;
+        let trust_after = self.mean_party_trust_in(j);
+        self.log(|m| {
+            Event::new(m, EventKind::Rotation)
+                .actor(j)
+                .values(trust_before, trust_after)
+        });
     }
 
     /// Meetings take staff time from every cooperating actor (coordination cost).
@@ -219,6 +230,7 @@ impl World<'_> {
                     open: true,
                     ..Default::default()
                 };
+                self.log(|m| Event::new(m, EventKind::ForumOpened).actor(j).forum(j));
             } else if !wants && f.open {
                 self.close_forum(j);
             }
@@ -227,6 +239,9 @@ impl World<'_> {
     }
 
     fn close_forum(&mut self, j: usize) {
+        if self.forums[j].open {
+            self.log(|m| Event::new(m, EventKind::ForumClosed).actor(j).forum(j));
+        }
         self.forums[j] = super::Forum::default();
         for p in &mut self.parties {
             if p.forum == Some(j) {
@@ -303,6 +318,12 @@ impl World<'_> {
                 None => {
                     if self.party_trust(i, g) >= fc.engage_trust {
                         self.move_party(i, g);
+                        self.log(|m| {
+                            Event::new(m, EventKind::PartyJoined)
+                                .party(i)
+                                .actor(g)
+                                .forum(g)
+                        });
                     }
                 }
                 Some(f) if shopping => {
@@ -316,7 +337,17 @@ impl World<'_> {
                     if u < rate && score > self.table_score(i, f) + fc.shop_margin {
                         self.move_party(i, g);
                         self.outcome.forum_switches += 1;
+                        let before = self.parties[i].pressure;
                         self.parties[i].pressure *= 1.0 - fc.shop_escape;
+                        let after = self.parties[i].pressure;
+                        self.log(|m| {
+                            Event::new(m, EventKind::PartySwitched)
+                                .party(i)
+                                .actor(g)
+                                .forum(g)
+                                .from_forum(f)
+                                .values(before, after)
+                        });
                     }
                 }
                 Some(_) => {}
@@ -479,26 +510,34 @@ impl World<'_> {
                 1.0
             };
             self.pushes
-                .push((target, spend * a.effectiveness * absorption, pooled));
+                .push((j, target, spend * a.effectiveness * absorption, pooled));
             self.actors[j].leverage -= spend;
             self.outcome.leverage_spent += spend;
         }
         self.sources.fill(0);
-        for &(target, _, pooled) in &self.pushes {
+        for &(_, target, _, pooled) in &self.pushes {
             if !pooled {
                 self.sources[target] += 1;
             }
         }
         for k in 0..self.pushes.len() {
-            let (target, amount, pooled) = self.pushes[k];
+            let (source, target, amount, pooled) = self.pushes[k];
             let credibility = if pooled {
                 1.0
             } else {
                 (1.0 - lv.contradiction * (self.sources[target].saturating_sub(1)) as f64).max(0.0)
             };
             let alternatives = self.alternatives(plan, target) as f64;
+            let before = self.parties[target].pressure;
             self.parties[target].pressure +=
                 amount * credibility / (1.0 + lv.dilution * alternatives);
+            let after = self.parties[target].pressure;
+            self.log(|m| {
+                Event::new(m, EventKind::LeverageApplied)
+                    .actor(source)
+                    .party(target)
+                    .values(before, after)
+            });
         }
     }
 
@@ -578,8 +617,23 @@ impl World<'_> {
         let well_timed = true_readiness >= dnh.timing_threshold;
         if well_timed {
             if at_own_table {
+                let cap = if self.table_complete(j) {
+                    1.0
+                } else {
+                    self.scenario.forums.partial_table_cap
+                };
                 let f = &mut self.forums[j];
-                f.progress = (f.progress + dnh.good_move_progress).min(1.0);
+                let before = f.progress;
+                f.progress = f
+                    .progress
+                    .max((f.progress + dnh.good_move_progress).min(cap));
+                let after = f.progress;
+                self.log(|m| {
+                    Event::new(m, EventKind::Proposal)
+                        .actor(j)
+                        .forum(j)
+                        .values(before, after)
+                });
             }
             for i in 0..self.parties.len() {
                 if targeted(&self.parties[i]) {
@@ -597,7 +651,15 @@ impl World<'_> {
             if !targeted(&self.parties[i]) {
                 continue;
             }
+            let before = self.party_trust(i, j);
             self.break_trust(i, j, dnh.severity);
+            let after = self.party_trust(i, j);
+            self.log(|m| {
+                Event::new(m, EventKind::DoNoHarmViolation)
+                    .actor(j)
+                    .party(i)
+                    .values(before, after)
+            });
             self.grudge_until[i * nt + j] = self.month + dnh.memory_months;
             let p = &mut self.parties[i];
             p.spike_months_left = dnh.spike_months;
@@ -761,6 +823,12 @@ impl World<'_> {
         self.outcome.agreement_month = Some(self.month + 1);
         self.outcome.agreement_leverage_share = Some(share);
         self.outcome.agreement_ownership = Some(self.local_ownership(plan, f));
+        self.log(|m| {
+            Event::new(m, EventKind::Agreement)
+                .actor(f)
+                .forum(f)
+                .values(progress, share)
+        });
         self.phase = Phase::Implementing { since: self.month };
         self.close_all_forums();
     }
@@ -803,6 +871,7 @@ impl World<'_> {
         if u < hazard.clamp(0.0, 1.0) {
             self.phase = Phase::Relapsed;
             self.outcome.relapse_month = Some(self.month + 1);
+            self.log(|m| Event::new(m, EventKind::Relapse));
         }
     }
 
@@ -928,7 +997,7 @@ impl World<'_> {
         (self.actor_trust.iter().sum::<f64>() - diagonal) / (nt * (nt - 1)) as f64
     }
 
-    pub(super) fn finish(mut self) -> RunOutcome {
+    pub(super) fn finish(mut self) -> (RunOutcome, Vec<Event>) {
         let np = self.parties.len();
         let nt = self.actors.len();
         self.outcome.mean_parallel_forums = if self.negotiating_months > 0 {
@@ -938,7 +1007,7 @@ impl World<'_> {
         };
         self.outcome.final_trust_party = self.party_trust.iter().sum::<f64>() / (np * nt) as f64;
         self.outcome.final_trust_third = self.mean_actor_trust();
-        self.outcome
+        (self.outcome, self.events.unwrap_or_default())
     }
 }
 
