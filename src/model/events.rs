@@ -106,7 +106,7 @@ impl Event {
         self
     }
 
-    pub(super) fn from_forum(mut self, f: usize) -> Self {
+    pub(super) fn left(mut self, f: usize) -> Self {
         self.from_forum = Some(f);
         self
     }

@@ -345,7 +345,7 @@ impl World<'_> {
                                 .party(i)
                                 .actor(g)
                                 .forum(g)
-                                .from_forum(f)
+                                .left(f)
                                 .values(before, after)
                         });
                     }

@@ -63,7 +63,9 @@ impl Regime for Hierarchical {
 pub(crate) fn plan_led(world: &World, plan: &mut Plan, lead: usize, style: &LeadStyle) {
     let month = world.month();
     let l = &world.third_parties()[lead];
-    let lapse = l.rotations > 0 && l.tenure < style.gap_months;
+    // A successor who arrived this month has tenure 1 when regimes plan: the lapse covers
+    // tenures 1..=gap_months, i.e. exactly `gap_months` months.
+    let lapse = l.rotations > 0 && l.tenure <= style.gap_months;
     if lapse || !l.is_active(month) {
         plan_independent(world, plan);
         return;

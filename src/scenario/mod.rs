@@ -137,8 +137,9 @@ impl Scenario {
         self.third_parties.iter().position(|t| t.name == name)
     }
 
-    /// The recognised lead: the named one, or the mediator (else any actor) with the highest
-    /// mandate; ties go to the first listed.
+    /// The recognised lead: the named one, or the mediator (else any actor that can convene)
+    /// with the highest mandate; ties go to the first listed. Support organisations never lead:
+    /// they do not convene tables.
     pub fn lead_index(&self, named: &str) -> usize {
         if let Some(i) = self.third_party_index(named) {
             return i;
@@ -149,6 +150,7 @@ impl Scenario {
             (mediator, t.mandate_level())
         };
         (0..self.third_parties.len())
+            .filter(|&i| self.third_parties[i].kind != ThirdPartyKind::SupportOrg)
             .reduce(|best, i| if rank(i) > rank(best) { i } else { best })
             .unwrap_or(0)
     }

@@ -1,0 +1,329 @@
+//! End-to-end tests of the `peacesim` binary: output files, reproducibility, bad input and
+//! output-folder safety.
+
+use peacesim::output::{MARKER, RUNS_HEADER, SUMMARY_HEADER, TIMESERIES_HEADER};
+use peacesim::scenario::BASELINE_TOML;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use tempfile::TempDir;
+
+fn peacesim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_peacesim"))
+        .args(args)
+        .output()
+        .expect("the peacesim binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("temporary paths are UTF-8")
+}
+
+/// `run` on the default scenario into `out`, quietly; asserts success.
+fn run_ok(out: &Path, extra: &[&str]) {
+    let mut args = vec!["run", "--quiet", "--out", path_str(out)];
+    args.extend_from_slice(extra);
+    let o = peacesim(&args);
+    assert!(o.status.success(), "{args:?} failed: {}", stderr(&o));
+}
+
+fn read(dir: &Path, file: &str) -> String {
+    fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+/// The baseline with `from` replaced by `to`, written to `bad.toml` in `dir`. Panics if the
+/// baseline no longer contains `from`, so an edit that silently does nothing cannot pass.
+fn edited_baseline(dir: &TempDir, from: &str, to: &str) -> PathBuf {
+    assert!(BASELINE_TOML.contains(from), "baseline has no {from:?}");
+    let path = dir.path().join("bad.toml");
+    fs::write(&path, BASELINE_TOML.replacen(from, to, 1)).unwrap();
+    path
+}
+
+#[test]
+fn run_writes_the_four_files_with_documented_headers() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("results");
+    run_ok(&out, &["--replicates", "20", "--seed", "11"]);
+
+    let runs = read(&out, "runs.csv");
+    let mut lines = runs.lines();
+    assert_eq!(lines.next(), Some(RUNS_HEADER.join(",").as_str()));
+    let rows: Vec<&str> = lines.collect();
+    let regimes = ["competitive", "hierarchical", "network"];
+    assert_eq!(rows.len(), 20 * regimes.len());
+    for row in &rows {
+        let cols: Vec<&str> = row.split(',').collect();
+        assert_eq!(cols.len(), RUNS_HEADER.len(), "{row}");
+        assert!(regimes.contains(&cols[0]), "{row}");
+        assert!(cols[1].parse::<u64>().unwrap() < 20, "{row}");
+    }
+
+    let timeseries = read(&out, "timeseries.csv");
+    assert_eq!(
+        timeseries.lines().next(),
+        Some(TIMESERIES_HEADER.join(",").as_str())
+    );
+    assert!(timeseries.lines().count() > 1);
+    let summary = read(&out, "summary.csv");
+    assert_eq!(
+        summary.lines().next(),
+        Some(SUMMARY_HEADER.join(",").as_str())
+    );
+    assert!(summary.lines().count() > 1);
+
+    let manifest: serde_json::Value = serde_json::from_str(&read(&out, "manifest.json")).unwrap();
+    assert_eq!(manifest["seed"], 11);
+    assert_eq!(manifest["replicates"], 20);
+    assert_eq!(manifest["version"], env!("CARGO_PKG_VERSION"));
+    let command_line = manifest["command_line"]
+        .as_array()
+        .expect("command_line is a list");
+    assert!(
+        command_line.iter().any(|a| a == "--replicates"),
+        "{command_line:?}"
+    );
+    assert_eq!(manifest["scenario"]["scenario"]["name"], "baseline");
+    assert_eq!(manifest["scenario"]["experiment"]["replicates"], 20);
+    assert!(out.join(MARKER).exists());
+}
+
+#[test]
+fn results_do_not_depend_on_the_number_of_threads() {
+    let tmp = TempDir::new().unwrap();
+    let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
+    run_ok(&one, &["--replicates", "50", "--threads", "1"]);
+    run_ok(&two, &["--replicates", "50", "--threads", "2"]);
+    for file in ["runs.csv", "timeseries.csv", "summary.csv"] {
+        assert!(
+            read(&one, file) == read(&two, file),
+            "{file} differs between 1 and 2 threads"
+        );
+    }
+}
+
+#[test]
+fn the_seed_determines_the_results() {
+    let tmp = TempDir::new().unwrap();
+    let [a, b, c] = ["a", "b", "c"].map(|n| tmp.path().join(n));
+    run_ok(&a, &["--replicates", "20", "--seed", "1"]);
+    run_ok(&b, &["--replicates", "20", "--seed", "1"]);
+    run_ok(&c, &["--replicates", "20", "--seed", "2"]);
+    assert!(
+        read(&a, "runs.csv") == read(&b, "runs.csv"),
+        "same seed, different runs.csv"
+    );
+    assert!(
+        read(&a, "summary.csv") == read(&b, "summary.csv"),
+        "same seed, different summary"
+    );
+    assert!(
+        read(&a, "runs.csv") != read(&c, "runs.csv"),
+        "different seeds, same runs.csv"
+    );
+}
+
+/// Runs `peacesim run FILE --out DIR` (plus `extra`) and checks the rejection: status 2,
+/// stderr naming the file and every `needle`, and no output folder.
+fn assert_rejected(file: Option<&Path>, extra: &[&str], needles: &[&str]) {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("out");
+    let mut args = vec!["run", "--quiet"];
+    if let Some(f) = file {
+        args.push(path_str(f));
+    }
+    args.extend_from_slice(&["--out", path_str(&out)]);
+    args.extend_from_slice(extra);
+    let o = peacesim(&args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: stderr: {err}");
+    if let Some(f) = file {
+        assert!(
+            err.contains(path_str(f)),
+            "stderr does not name the file: {err}"
+        );
+    }
+    for needle in needles {
+        assert!(err.contains(needle), "stderr lacks {needle:?}: {err}");
+    }
+    assert!(!out.exists(), "{args:?} created the output folder");
+    let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(leftovers.is_empty(), "{args:?} left {leftovers:?}");
+}
+
+#[test]
+fn malformed_toml_is_rejected() {
+    let tmp = TempDir::new().unwrap();
+    let file = tmp.path().join("bad.toml");
+    fs::write(&file, "[scenario\nname = \"x\"\n").unwrap();
+    assert_rejected(Some(&file), &[], &["line 1"]);
+}
+
+#[test]
+fn unknown_field_is_rejected_by_name() {
+    let tmp = TempDir::new().unwrap();
+    let file = edited_baseline(&tmp, "build_rate = 0.04", "build_rat = 0.1");
+    assert_rejected(Some(&file), &[], &["build_rat", "trust"]);
+}
+
+#[test]
+fn missing_party_name_is_rejected() {
+    let tmp = TempDir::new().unwrap();
+    let file = edited_baseline(&tmp, "name = \"Government\"\n", "");
+    assert_rejected(Some(&file), &[], &["parties[0]", "name"]);
+}
+
+#[test]
+fn missing_scenario_name_is_rejected() {
+    let tmp = TempDir::new().unwrap();
+    let file = edited_baseline(&tmp, "[scenario]\nname = \"baseline\"", "[scenario]\n");
+    assert_rejected(Some(&file), &[], &["scenario", "name"]);
+}
+
+#[test]
+fn probability_out_of_range_is_rejected_with_field_and_value() {
+    let tmp = TempDir::new().unwrap();
+    let file = edited_baseline(&tmp, "build_rate = 0.04", "build_rate = 1.5");
+    assert_rejected(Some(&file), &[], &["trust.build_rate", "1.5"]);
+}
+
+#[test]
+fn negative_count_is_rejected() {
+    let tmp = TempDir::new().unwrap();
+    let file = edited_baseline(&tmp, "replicates = 1000", "replicates = -5");
+    assert_rejected(Some(&file), &[], &["experiment.replicates", "-5"]);
+}
+
+#[test]
+fn zero_horizon_is_rejected() {
+    let tmp = TempDir::new().unwrap();
+    let file = edited_baseline(&tmp, "horizon_months = 120", "horizon_months = 0");
+    assert_rejected(Some(&file), &[], &["world.horizon_months"]);
+}
+
+#[test]
+fn unknown_regime_in_the_file_is_rejected() {
+    let tmp = TempDir::new().unwrap();
+    let file = edited_baseline(
+        &tmp,
+        "regimes = [\"competitive\", \"hierarchical\", \"network\"]",
+        "regimes = [\"anarchy\"]",
+    );
+    assert_rejected(Some(&file), &[], &["experiment.regimes[0]", "anarchy"]);
+}
+
+#[test]
+fn unknown_regime_on_the_command_line_is_rejected() {
+    assert_rejected(
+        None,
+        &["--regimes", "competitive,anarchy"],
+        &["--regimes", "anarchy"],
+    );
+}
+
+#[test]
+fn zero_replicates_on_the_command_line_is_rejected() {
+    assert_rejected(None, &["--replicates", "0"], &["--replicates"]);
+}
+
+#[test]
+fn favouring_a_party_that_does_not_exist_is_rejected() {
+    let tmp = TempDir::new().unwrap();
+    let file = edited_baseline(&tmp, "favours = \"Armed Group\"", "favours = \"Nobody\"");
+    assert_rejected(Some(&file), &[], &["third_parties[3].favours", "Nobody"]);
+}
+
+#[test]
+fn check_accepts_the_baseline_and_rejects_a_bad_file() {
+    let baseline = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml");
+    let o = peacesim(&["check", path_str(&baseline)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let tmp = TempDir::new().unwrap();
+    let bad = edited_baseline(&tmp, "build_rate = 0.04", "build_rate = 1.5");
+    let o = peacesim(&["check", path_str(&baseline), path_str(&bad)]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(path_str(&bad)) && err.contains("trust.build_rate"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_shipped_scenario_passes_check() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    assert!(!files.is_empty(), "no scenarios in {}", dir.display());
+    for file in &files {
+        let o = peacesim(&["check", path_str(file)]);
+        assert!(o.status.success(), "{}: {}", file.display(), stderr(&o));
+    }
+}
+
+#[test]
+fn a_folder_peacesim_did_not_write_is_kept_without_force() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("mine");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("thesis.txt"), "precious").unwrap();
+    let o = peacesim(&[
+        "run",
+        "--quiet",
+        "--replicates",
+        "5",
+        "--out",
+        path_str(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(out.join("thesis.txt")).unwrap(),
+        "precious"
+    );
+    assert!(!out.join("runs.csv").exists());
+
+    run_ok(&out, &["--replicates", "5", "--force"]);
+    assert!(out.join("runs.csv").exists());
+    assert!(
+        !out.join("thesis.txt").exists(),
+        "--force replaces the folder whole"
+    );
+}
+
+#[test]
+fn a_previous_run_is_replaced_whole() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("results");
+    run_ok(&out, &["--replicates", "5"]);
+    fs::write(out.join("stray.txt"), "left over").unwrap();
+    run_ok(&out, &["--replicates", "6"]);
+    assert!(
+        !out.join("stray.txt").exists(),
+        "the old folder was not replaced whole"
+    );
+    assert_eq!(read(&out, "runs.csv").lines().count(), 1 + 6 * 3);
+    let names: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["results"], "staging or old folders left behind");
+}
+
+#[test]
+fn run_help_lists_the_main_options() {
+    let o = peacesim(&["run", "--help"]);
+    assert!(o.status.success());
+    let help = String::from_utf8_lossy(&o.stdout);
+    for option in ["--replicates", "--seed", "--threads", "--out", "--regimes"] {
+        assert!(help.contains(option), "run --help lacks {option}:\n{help}");
+    }
+}
