@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use peacesim::experiment::{self, Design};
-use peacesim::output::{Manifest, RunsWriter, StagedDir, summary_csv, timeseries_csv};
+use peacesim::output::{Manifest, RunsWriter, StagedDir, plots, summary_csv, timeseries_csv};
 use peacesim::regime;
 use peacesim::scenario::{BASELINE_SOURCE, BASELINE_TOML, BUILT_IN_REGIMES, Scenario};
 use std::path::PathBuf;
@@ -71,6 +71,9 @@ struct RunArgs {
     /// Replace an existing output folder that peacesim did not write.
     #[arg(long)]
     force: bool,
+    /// Skip the plots and the HTML report (CSV files and manifest only).
+    #[arg(long)]
+    no_plots: bool,
     /// No progress bar and no table; only errors.
     #[arg(long, short)]
     quiet: bool,
@@ -201,6 +204,9 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     runs.finish()?;
     staged.write_file("timeseries.csv", &timeseries_csv(&results)?)?;
     staged.write_file("summary.csv", &summary_csv(&results)?)?;
+    if !args.no_plots {
+        plots::write_run_figures(&results, staged.dir())?;
+    }
     let manifest = Manifest {
         tool: "peacesim",
         version: env!("CARGO_PKG_VERSION"),

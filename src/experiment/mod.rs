@@ -117,7 +117,12 @@ pub struct Results {
     /// first).
     pub reference: usize,
     pub replicates: u64,
+    /// Months per run (horizon + implementation).
     pub months: usize,
+    /// Negotiation horizon (months).
+    pub horizon: usize,
+    /// `[regime][month − 1]`: replicates that signed in each month of the horizon.
+    pub agreement_months: Vec<Vec<u64>>,
     /// `[regime][outcome]`.
     pub summary: Vec<Vec<OutcomeSummary>>,
     /// `[regime][month * METRICS + metric]`.
@@ -139,6 +144,8 @@ impl Results {
             reference,
             replicates: design.replicates,
             months,
+            horizon: scenario.world.horizon_months as usize,
+            agreement_months: vec![vec![0; scenario.world.horizon_months as usize]; r],
             summary: vec![vec![OutcomeSummary::default(); OUTCOMES.len()]; r],
             timeseries: vec![vec![Moments::default(); months * METRICS.len()]; r],
         }
@@ -147,6 +154,11 @@ impl Results {
     fn absorb(&mut self, rep: &ReplicateResult) {
         let values: Vec<_> = rep.outcomes.iter().map(outcome_values).collect();
         let reference = &values[self.reference];
+        for (r, o) in rep.outcomes.iter().enumerate() {
+            if let Some(m) = o.agreement_month {
+                self.agreement_months[r][m as usize - 1] += 1;
+            }
+        }
         for (r, vals) in values.iter().enumerate() {
             for (k, v) in vals.iter().enumerate() {
                 let s = &mut self.summary[r][k];

@@ -23,6 +23,7 @@ impl World<'_> {
     /// violence and ripeness (ODD 3).
     pub(super) fn step(&mut self, regime: &dyn Regime, plan: &mut Plan) {
         self.streams.next_month();
+        self.expire_at_horizon();
         self.coordination_this_month = 0.0;
         for p in &mut self.parties {
             p.harmed = false;
@@ -41,8 +42,11 @@ impl World<'_> {
         self.regenerate_leverage();
         self.violence_and_pain();
         self.update_ripeness();
-        if self.phase == Phase::Negotiating && self.month + 1 >= self.scenario.world.horizon_months
-        {
+    }
+
+    /// The first month after the horizon without an agreement: talks end, tables close.
+    fn expire_at_horizon(&mut self) {
+        if self.phase == Phase::Negotiating && self.month >= self.scenario.world.horizon_months {
             self.phase = Phase::Expired;
             self.close_all_forums();
             self.log(|m| Event::new(m, EventKind::HorizonReached));

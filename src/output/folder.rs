@@ -54,6 +54,11 @@ impl StagedDir {
         Ok(dir)
     }
 
+    /// The staging folder itself.
+    pub fn dir(&self) -> &Path {
+        &self.staging
+    }
+
     /// Path of a file inside the staging folder.
     pub fn path(&self, file: &str) -> PathBuf {
         self.staging.join(file)

@@ -5,6 +5,7 @@
 mod csv_files;
 mod folder;
 mod manifest;
+pub mod plots;
 
 pub use csv_files::{
     RUNS_HEADER, RunsWriter, SUMMARY_HEADER, TIMESERIES_HEADER, summary_csv, timeseries_csv,

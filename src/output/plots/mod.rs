@@ -1,0 +1,108 @@
+//! Plots, drawn with plotters from aggregated results only (never during the runs).
+//!
+//! Every figure is written as PNG and SVG. Text is drawn with the DejaVu Sans fonts embedded
+//! in the binary (the `dejavu` crate), registered once per process: no system fonts or
+//! libraries are needed. Each regime has one colour in every figure ([`regime_colour`]).
+
+mod run_figures;
+
+pub use run_figures::{RUN_FIGURES, write_run_figures};
+
+use anyhow::{Context, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::{FontStyle, register_font};
+use std::path::Path;
+use std::sync::Once;
+
+/// The font family every figure uses.
+pub(crate) const FONT: &str = "sans-serif";
+
+/// Registers the embedded DejaVu fonts under [`FONT`]; without it every text draw fails.
+pub fn register_fonts() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let fonts = [
+            (FontStyle::Normal, dejavu::sans::regular()),
+            (FontStyle::Bold, dejavu::sans::bold()),
+            (FontStyle::Italic, dejavu::sans::oblique()),
+            (FontStyle::Oblique, dejavu::sans::oblique()),
+        ];
+        for (style, bytes) in fonts {
+            if register_font(FONT, style, bytes).is_err() {
+                unreachable!("the embedded DejaVu fonts are valid TrueType");
+            }
+        }
+    });
+}
+
+/// The colour of a regime in every figure: the Okabe–Ito palette, which stays distinguishable
+/// for the common forms of colour blindness (Okabe & Ito 2008). Built-in regimes have fixed
+/// colours; others take the remaining ones in order of appearance.
+pub fn regime_colour(name: &str, position: usize) -> RGBColor {
+    match name {
+        "competitive" => RGBColor(213, 94, 0),
+        "hierarchical" => RGBColor(0, 114, 178),
+        "network" => RGBColor(0, 158, 115),
+        "contact_group" => RGBColor(204, 121, 167),
+        _ => [
+            RGBColor(230, 159, 0),
+            RGBColor(86, 180, 233),
+            RGBColor(0, 0, 0),
+            RGBColor(153, 153, 153),
+        ][position % 4],
+    }
+}
+
+pub(crate) type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+/// A figure that can be drawn on any plotters backend.
+pub(crate) trait Figure {
+    /// Size in pixels (PNG) and user units (SVG).
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static;
+}
+
+/// Writes `<name>.png` and `<name>.svg` into `dir` and returns the SVG text (for inlining in
+/// the report).
+pub(crate) fn save(figure: &impl Figure, dir: &Path, name: &str) -> Result<String> {
+    register_fonts();
+    let size = figure.size();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        figure
+            .draw(&root)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| format!("cannot draw {name}.svg"))?;
+        root.present()
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| format!("cannot draw {name}.svg"))?;
+    }
+    std::fs::write(dir.join(format!("{name}.svg")), &svg)
+        .with_context(|| format!("cannot write {name}.svg"))?;
+    let png = dir.join(format!("{name}.png"));
+    {
+        let root = BitMapBackend::new(&png, size).into_drawing_area();
+        figure
+            .draw(&root)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| format!("cannot draw {name}.png"))?;
+        root.present()
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| format!("cannot write {name}.png"))?;
+    }
+    Ok(svg)
+}
+
+/// A text style in the embedded font.
+pub(crate) fn text(size: f64) -> TextStyle<'static> {
+    (FONT, size).into_font().into()
+}
+
+/// A bold text style for titles.
+pub(crate) fn title(size: f64) -> TextStyle<'static> {
+    (FONT, size, FontStyle::Bold).into_font().into()
+}
