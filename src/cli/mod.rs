@@ -9,7 +9,9 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use peacesim::experiment::{self, Design};
-use peacesim::output::{Manifest, RunsWriter, StagedDir, plots, summary_csv, timeseries_csv};
+use peacesim::output::{
+    Manifest, ReportInfo, RunsWriter, StagedDir, plots, report_html, summary_csv, timeseries_csv,
+};
 use peacesim::regime;
 use peacesim::scenario::{BASELINE_SOURCE, BASELINE_TOML, BUILT_IN_REGIMES, Scenario};
 use std::path::PathBuf;
@@ -204,9 +206,11 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     runs.finish()?;
     staged.write_file("timeseries.csv", &timeseries_csv(&results)?)?;
     staged.write_file("summary.csv", &summary_csv(&results)?)?;
-    if !args.no_plots {
-        plots::write_run_figures(&results, staged.dir())?;
-    }
+    let figures = if args.no_plots {
+        Vec::new()
+    } else {
+        plots::write_run_figures(&results, staged.dir())?
+    };
     let manifest = Manifest {
         tool: "peacesim",
         version: env!("CARGO_PKG_VERSION"),
@@ -221,6 +225,18 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         scenario: &scenario,
     };
     staged.write_file("manifest.json", &manifest.to_json()?)?;
+    if !args.no_plots {
+        let info = ReportInfo {
+            scenario: &scenario,
+            version: env!("CARGO_PKG_VERSION"),
+            seed: design.seed,
+            finished: &manifest.finished,
+        };
+        staged.write_file(
+            "report.html",
+            report_html(&info, &results, &figures).as_bytes(),
+        )?;
+    }
     let written = staged.commit().context("cannot put the results in place")?;
     if !args.quiet {
         let elapsed = started.elapsed().unwrap_or_default();

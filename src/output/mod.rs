@@ -6,12 +6,14 @@ mod csv_files;
 mod folder;
 mod manifest;
 pub mod plots;
+mod report;
 
 pub use csv_files::{
     RUNS_HEADER, RunsWriter, SUMMARY_HEADER, TIMESERIES_HEADER, summary_csv, timeseries_csv,
 };
 pub use folder::{MARKER, StagedDir};
 pub use manifest::Manifest;
+pub use report::{ReportInfo, escape, report_html};
 
 /// A float as written in every CSV: fixed six decimals, so files compare byte for byte.
 pub fn fmt_f64(x: f64) -> String {
