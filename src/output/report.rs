@@ -110,13 +110,13 @@ fn summary_table(results: &Results) -> String {
         s.push_str("</tr>\n");
     }
     s.push_str("</tbody>\n</table>\n");
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<p class=\"note\">Each cell: mean and 95% confidence interval (Wilson for shares, \
          Student t otherwise). Δ: paired difference from <b>{}</b> over the same simulated \
          conflicts, with its 95% interval; bold when the interval excludes zero. The month of \
          agreement and relapse after an agreement are over replicates that reached an agreement \
-         (differences over replicates where both regimes did).</p>\n",
+         (differences over replicates where both regimes did).</p>",
         escape(reference)
     );
     s
