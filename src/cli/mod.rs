@@ -9,8 +9,10 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use peacesim::experiment::{self, Design};
+use peacesim::model::{METRICS, random::run_seed, simulate_traced};
 use peacesim::output::{
-    Manifest, ReportInfo, RunsWriter, StagedDir, plots, report_html, summary_csv, timeseries_csv,
+    Manifest, ReportInfo, RunsWriter, StagedDir, chronicle, events_csv, plots, report_html,
+    summary_csv, timeseries_csv,
 };
 use peacesim::regime;
 use peacesim::scenario::{BASELINE_SOURCE, BASELINE_TOML, BUILT_IN_REGIMES, Scenario};
@@ -40,6 +42,9 @@ enum Command {
     /// Run every regime of a scenario over paired replicates; write runs.csv, timeseries.csv,
     /// summary.csv and manifest.json.
     Run(RunArgs),
+    /// Narrate one run (one regime, one replicate): a chronicle on the terminal, events.csv, a
+    /// timeline plot and an animated GIF. Replicate K is exactly replicate K of `run`.
+    Trace(TraceArgs),
     /// Validate scenario files without running them.
     Check {
         /// Scenario files (TOML).
@@ -81,6 +86,36 @@ struct RunArgs {
     quiet: bool,
 }
 
+#[derive(Args, Debug)]
+struct TraceArgs {
+    /// Scenario file (TOML). Without it, the built-in baseline scenario runs.
+    file: Option<PathBuf>,
+    /// Regime to trace: competitive, hierarchical, network, contact_group.
+    #[arg(long)]
+    regime: String,
+    /// Replicate to trace, from 0 to experiment.replicates − 1.
+    #[arg(long)]
+    replicate: u64,
+    /// Replicates the scenario runs (overrides experiment.replicates; bounds --replicate).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    replicates: Option<u64>,
+    /// Master seed (overrides experiment.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Output folder [default: output/<scenario>-trace-<regime>-<replicate>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace an existing output folder that peacesim did not write.
+    #[arg(long)]
+    force: bool,
+    /// Skip the timeline plot and the animation.
+    #[arg(long)]
+    no_plots: bool,
+    /// Do not print the chronicle.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
 /// A failure, and whose it is.
 enum Failure {
     /// The user's input is wrong: exit 2.
@@ -99,6 +134,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run(args),
+        Command::Trace(args) => trace(args),
         Command::Check { files } => check(&files),
         Command::Baseline => {
             print!("{BASELINE_TOML}");
@@ -140,8 +176,16 @@ fn check(files: &[PathBuf]) -> Result<(), Failure> {
     }
 }
 
-fn load(args: &RunArgs) -> Result<(Scenario, String), Failure> {
-    let (mut scenario, source) = match &args.file {
+/// Command-line overrides of the scenario's experiment section.
+struct Overrides<'a> {
+    file: Option<&'a PathBuf>,
+    replicates: Option<u64>,
+    seed: Option<u64>,
+    regimes: Option<&'a Vec<String>>,
+}
+
+fn load(args: Overrides) -> Result<(Scenario, String), Failure> {
+    let (mut scenario, source) = match args.file {
         Some(path) => (
             Scenario::from_file(path).map_err(|e| Failure::Input(e.to_string()))?,
             path.display().to_string(),
@@ -154,7 +198,7 @@ fn load(args: &RunArgs) -> Result<(Scenario, String), Failure> {
     if let Some(s) = args.seed {
         scenario.experiment.seed = s;
     }
-    if let Some(list) = &args.regimes {
+    if let Some(list) = args.regimes {
         for name in list {
             if !BUILT_IN_REGIMES.contains(&name.as_str()) {
                 return Err(Failure::Input(format!(
@@ -172,7 +216,12 @@ fn load(args: &RunArgs) -> Result<(Scenario, String), Failure> {
 }
 
 fn run(args: RunArgs) -> Result<(), Failure> {
-    let (scenario, source) = load(&args)?;
+    let (scenario, source) = load(Overrides {
+        file: args.file.as_ref(),
+        replicates: args.replicates,
+        seed: args.seed,
+        regimes: args.regimes.as_ref(),
+    })?;
     let regimes = regime::from_scenario(&scenario).map_err(Failure::Input)?;
     let target = args
         .out
@@ -267,4 +316,78 @@ fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
         .progress_chars("=> "),
     );
     bar
+}
+
+fn trace(args: TraceArgs) -> Result<(), Failure> {
+    let (scenario, source) = load(Overrides {
+        file: args.file.as_ref(),
+        replicates: args.replicates,
+        seed: args.seed,
+        regimes: None,
+    })?;
+    let regime = regime::built_in(&args.regime, &scenario).ok_or_else(|| {
+        Failure::Input(format!(
+            "--regime: unknown regime {:?}; known: {}",
+            args.regime,
+            BUILT_IN_REGIMES.join(", ")
+        ))
+    })?;
+    let replicates = scenario.experiment.replicates;
+    if args.replicate >= replicates {
+        return Err(Failure::Input(format!(
+            "--replicate {}: out of range; scenario {:?} runs replicates 0 to {} \
+             (experiment.replicates = {replicates}; raise it with --replicates)",
+            args.replicate,
+            scenario.scenario.name,
+            replicates - 1
+        )));
+    }
+    let target = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("output").join(format!(
+            "{}-trace-{}-{}",
+            scenario.scenario.name, args.regime, args.replicate
+        ))
+    });
+    let staged =
+        StagedDir::create(&target, args.force).map_err(|e| Failure::Input(format!("{e:#}")))?;
+    let started = SystemTime::now();
+    let seed = run_seed(scenario.experiment.seed, args.replicate);
+    let mut series = vec![0.0; scenario.total_months() * METRICS.len()];
+    let traced = simulate_traced(&scenario, regime.as_ref(), seed, &mut series);
+    let story = chronicle(&scenario, &args.regime, args.replicate, seed, &traced);
+    staged.write_file("events.csv", &events_csv(&scenario, &traced)?)?;
+    staged.write_file("chronicle.txt", story.as_bytes())?;
+    if !args.no_plots {
+        plots::write_trace_timeline(
+            &scenario,
+            &args.regime,
+            args.replicate,
+            &traced,
+            &series,
+            staged.dir(),
+        )?;
+        plots::write_trace_animation(&scenario, &args.regime, &traced, staged.dir())?;
+    }
+    let manifest = serde_json::json!({
+        "tool": "peacesim",
+        "version": env!("CARGO_PKG_VERSION"),
+        "command_line": std::env::args().collect::<Vec<_>>(),
+        "scenario_source": source,
+        "master_seed": scenario.experiment.seed,
+        "regime": args.regime,
+        "replicate": args.replicate,
+        "run_seed": seed,
+        "started": humantime::format_rfc3339_seconds(started).to_string(),
+        "finished": humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+        "scenario": &scenario,
+    });
+    let mut bytes = serde_json::to_vec_pretty(&manifest).context("cannot write manifest.json")?;
+    bytes.push(b'\n');
+    staged.write_file("manifest.json", &bytes)?;
+    let written = staged.commit().context("cannot put the trace in place")?;
+    if !args.quiet {
+        print!("{story}");
+        println!("\nwrote {}/", written.display());
+    }
+    Ok(())
 }

@@ -174,7 +174,19 @@ impl<'s> World<'s> {
                 let posting_u = streams.personnel_uniform();
                 let posting =
                     posting_length(rot.posting_months, rot.posting_jitter_months, posting_u);
-                let tenure = (phase_u * posting).floor() as u32;
+                // Late entrants arrive fresh; others have been in post for part of their
+                // kind's typical stay.
+                let typical_stay = match t.kind {
+                    ThirdPartyKind::Diplomat => posting,
+                    ThirdPartyKind::Mediator => rot.envoy_tenure_months,
+                    ThirdPartyKind::SupportOrg => rot.support_staff_tenure_months,
+                    ThirdPartyKind::Insider => rot.insider_tenure_months,
+                };
+                let tenure = if t.entry_month > 0 {
+                    0
+                } else {
+                    (phase_u * typical_stay).floor() as u32
+                };
                 let posting_end = (t.kind == ThirdPartyKind::Diplomat)
                     .then(|| (posting - tenure as f64).ceil().max(1.0) as u32 + t.entry_month);
                 let cycle = scenario.funding.cycle_months;
@@ -313,7 +325,48 @@ pub fn simulate(
     seed: u64,
     series: &mut [f64],
 ) -> RunOutcome {
-    run_months(scenario, regime, seed, series, None).0
+    run_months(scenario, regime, seed, series, false).outcome
+}
+
+/// A traced run: its outcome, its chronicle and the state of every month.
+#[derive(Debug, Clone)]
+pub struct Trace {
+    pub outcome: RunOutcome,
+    pub events: Vec<Event>,
+    /// One snapshot per month, after the month's step.
+    pub snapshots: Vec<Snapshot>,
+}
+
+/// What a picture of one month needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    /// Month (1-based).
+    pub month: u32,
+    /// Per third party: its table is open.
+    pub forum_open: Vec<bool>,
+    /// Per table: progress (0–1).
+    pub progress: Vec<f64>,
+    /// Per party: the table it engages at.
+    pub party_forum: Vec<Option<usize>>,
+    /// Party i's trust in third party j at `i * n_third_parties + j`.
+    pub party_trust: Vec<f64>,
+    /// Per party: readiness (0–1).
+    pub readiness: Vec<f64>,
+    pub phase: Phase,
+}
+
+impl World<'_> {
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            month: self.month + 1,
+            forum_open: self.forums.iter().map(|f| f.open).collect(),
+            progress: self.forums.iter().map(|f| f.progress).collect(),
+            party_forum: self.parties.iter().map(|p| p.forum).collect(),
+            party_trust: self.party_trust.clone(),
+            readiness: self.parties.iter().map(|p| p.readiness).collect(),
+            phase: self.phase,
+        }
+    }
 }
 
 fn run_months(
@@ -321,8 +374,8 @@ fn run_months(
     regime: &dyn Regime,
     seed: u64,
     series: &mut [f64],
-    events: Option<Vec<Event>>,
-) -> (RunOutcome, Vec<Event>) {
+    traced: bool,
+) -> Trace {
     let months = scenario.total_months();
     assert_eq!(
         series.len(),
@@ -330,25 +383,35 @@ fn run_months(
         "series buffer must hold total_months × METRICS values"
     );
     let mut world = World::new(scenario, seed);
-    world.events = events;
+    world.events = traced.then(Vec::new);
+    let mut snapshots = Vec::new();
     let mut plan = Plan::new(scenario.third_parties.len());
     for t in 0..months {
         world.month = t as u32;
         world.step(regime, &mut plan);
         world.record(&mut series[t * METRICS.len()..(t + 1) * METRICS.len()]);
+        if traced {
+            snapshots.push(world.snapshot());
+        }
     }
-    world.finish()
+    let (outcome, events) = world.finish();
+    Trace {
+        outcome,
+        events,
+        snapshots,
+    }
 }
 
-/// Runs like [`simulate`] and also returns the chronicle of the run. The outcomes and series are
-/// exactly those of [`simulate`] with the same seed: tracing draws no random numbers.
+/// Runs like [`simulate`] and also returns the chronicle and monthly snapshots of the run. The
+/// outcome and series are exactly those of [`simulate`] with the same seed: tracing draws no
+/// random numbers.
 pub fn simulate_traced(
     scenario: &Scenario,
     regime: &dyn Regime,
     seed: u64,
     series: &mut [f64],
-) -> (RunOutcome, Vec<Event>) {
-    run_months(scenario, regime, seed, series, Some(Vec::new()))
+) -> Trace {
+    run_months(scenario, regime, seed, series, true)
 }
 
 #[cfg(test)]
@@ -365,7 +428,9 @@ mod tests {
             for seed in 0..20 {
                 let (mut a, mut b) = (vec![0.0; len], vec![0.0; len]);
                 let plain = simulate(&scenario, regime.as_ref(), seed, &mut a);
-                let (traced, events) = simulate_traced(&scenario, regime.as_ref(), seed, &mut b);
+                let trace = simulate_traced(&scenario, regime.as_ref(), seed, &mut b);
+                let (traced, events) = (trace.outcome, trace.events);
+                assert_eq!(trace.snapshots.len(), scenario.total_months());
                 assert_eq!(plain, traced);
                 assert_eq!(a, b);
                 let count = |k: EventKind| events.iter().filter(|e| e.kind == k).count() as u32;

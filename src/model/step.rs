@@ -25,15 +25,15 @@ impl World<'_> {
         self.streams.next_month();
         self.expire_at_horizon();
         self.coordination_this_month = 0.0;
-        for p in &mut self.parties {
-            p.harmed = false;
-        }
         self.battlefield_and_patrons();
         self.personnel();
         plan.reset();
         regime.plan(self, plan);
         plan.sanitize();
-        self.apply_effort(plan);
+        self.mark_support(plan);
+        if self.phase == Phase::Negotiating {
+            self.apply_effort(plan);
+        }
         match self.phase {
             Phase::Negotiating => self.negotiate_month(plan),
             Phase::Implementing { since } => self.implement_month(since),
@@ -60,9 +60,9 @@ impl World<'_> {
         self.decide_actions(plan);
         self.apply_leverage(plan);
         self.make_moves(plan);
-        self.advance_talks(plan);
-        self.rivalry(plan);
         let tables = self.forums.iter().filter(|f| f.parties_present > 0).count() as u32;
+        self.rivalry(plan);
+        self.advance_talks(plan);
         self.outcome.max_parallel_forums = self.outcome.max_parallel_forums.max(tables);
         self.parallel_sum += tables as f64;
         self.negotiating_months += 1;
@@ -114,11 +114,14 @@ impl World<'_> {
             if self.scenario.mechanisms.rotation && self.rotation_due(j, u_rotation) {
                 self.rotate(j, u_rotation);
             }
+            let rotation_on = self.scenario.mechanisms.rotation;
             let a = &mut self.actors[j];
+            // Effectiveness uses the months completed in post: a newcomer's first month is at
+            // arrival_effectiveness.
+            a.effectiveness = effectiveness(a, month, rot, rotation_on);
             a.tenure += 1;
             a.knowledge += rot.knowledge_gain * (1.0 - a.knowledge);
             a.knowledge_effective = a.knowledge;
-            a.effectiveness = effectiveness(a, month, rot);
         }
     }
 
@@ -357,6 +360,10 @@ impl World<'_> {
                 Some(_) => {}
             }
         }
+        // A party harmed by last month's premature move has now had its chance to leave.
+        for p in &mut self.parties {
+            p.harmed = false;
+        }
     }
 
     fn move_party(&mut self, i: usize, g: usize) {
@@ -401,24 +408,37 @@ impl World<'_> {
                 }
             }
         }
-        // Support organisations' analysis and handover help go to the table they back.
-        self.supported.fill(false);
+        // Support organisations' analysis goes to the lead of the table they back.
+        if !self.scenario.mechanisms.information_sharing {
+            return;
+        }
         for m in 0..self.actors.len() {
             let a = &self.actors[m];
             if a.kind != ThirdPartyKind::SupportOrg || !a.is_active(month) {
                 continue;
             }
             if let Some(f) = plan.backs[m] {
-                self.supported[f] = true;
+                let lead = &mut self.actors[f];
+                lead.knowledge_effective =
+                    (lead.knowledge_effective + info.analysis_boost).min(1.0);
+            }
+        }
+    }
+
+    /// Which actors a funded support organisation stands behind this month: the convenor of the
+    /// table it backs and that table's other backers. Their next handover keeps more (ODD 7.2).
+    fn mark_support(&mut self, plan: &Plan) {
+        self.supported.fill(false);
+        for m in 0..self.actors.len() {
+            let a = &self.actors[m];
+            if a.kind != ThirdPartyKind::SupportOrg || !a.is_active(self.month) {
+                continue;
+            }
+            if let Some(f) = plan.backs[m] {
                 for j in 0..self.actors.len() {
                     if j == f || plan.backs[j] == Some(f) {
                         self.supported[j] = true;
                     }
-                }
-                if self.scenario.mechanisms.information_sharing {
-                    let lead = &mut self.actors[f];
-                    lead.knowledge_effective =
-                        (lead.knowledge_effective + info.analysis_boost).min(1.0);
                 }
             }
         }
@@ -668,7 +688,14 @@ impl World<'_> {
             let p = &mut self.parties[i];
             p.spike_months_left = dnh.spike_months;
             p.harmed = true;
-            if let Some(f) = p.forum {
+        }
+        // Each table where a harmed party sits loses ground once.
+        for f in 0..self.forums.len() {
+            if self
+                .parties
+                .iter()
+                .any(|p| p.forum == Some(f) && targeted(p))
+            {
                 self.forums[f].progress *= 1.0 - dnh.progress_setback;
             }
         }
@@ -1017,12 +1044,18 @@ impl World<'_> {
 
 /// Effectiveness of the person in post: the learning curve after arrival and the dip before a
 /// known departure (MODEL.md, rotation).
-fn effectiveness(a: &super::ThirdParty, month: u32, rot: &crate::scenario::RotationConfig) -> f64 {
+fn effectiveness(
+    a: &super::ThirdParty,
+    month: u32,
+    rot: &crate::scenario::RotationConfig,
+    rotation_on: bool,
+) -> f64 {
     let learning =
         1.0 - (1.0 - rot.arrival_effectiveness) * (-(a.tenure as f64) / rot.learning_months).exp();
-    let leaving = a
-        .posting_end
-        .is_some_and(|end| (end.saturating_sub(month) as f64) <= rot.departure_months);
+    // Without rotation nobody leaves, so nobody dips before leaving.
+    let leaving = rotation_on
+        && a.posting_end
+            .is_some_and(|end| (end.saturating_sub(month) as f64) <= rot.departure_months);
     learning
         * if leaving {
             1.0 - rot.departure_dip

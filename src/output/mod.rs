@@ -7,6 +7,7 @@ mod folder;
 mod manifest;
 pub mod plots;
 mod report;
+mod trace;
 
 pub use csv_files::{
     RUNS_HEADER, RunsWriter, SUMMARY_HEADER, TIMESERIES_HEADER, summary_csv, timeseries_csv,
@@ -14,6 +15,7 @@ pub use csv_files::{
 pub use folder::{MARKER, StagedDir};
 pub use manifest::Manifest;
 pub use report::{ReportInfo, escape, report_html};
+pub use trace::{EVENTS_HEADER, chronicle, events_csv};
 
 /// A float as written in every CSV: fixed six decimals, so files compare byte for byte.
 pub fn fmt_f64(x: f64) -> String {

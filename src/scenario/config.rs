@@ -99,7 +99,8 @@ pub struct WorldConfig {
     pub talks_calm: f64,
     /// Violence during implementation as a share of its pre-agreement level (fraction).
     pub residual_violence: f64,
-    /// Half-width of the uniform per-replicate jitter of parties' initial state (capability units).
+    /// Half-width of the uniform per-replicate jitter of parties' initial capability and pain and
+    /// of their initial trust in each third party (units of the jittered quantity).
     pub initial_jitter: f64,
 }
 

@@ -5,8 +5,10 @@
 //! libraries are needed. Each regime has one colour in every figure ([`regime_colour`]).
 
 mod run_figures;
+mod trace_figures;
 
 pub use run_figures::{RUN_FIGURES, write_run_figures};
+pub use trace_figures::{write_trace_animation, write_trace_timeline};
 
 use anyhow::{Context, Result};
 use plotters::coord::Shift;
