@@ -36,6 +36,9 @@ const EVENT_ROWS: [(&str, &[EventKind], RGBColor); 6] = [
     ("proposal", &[EventKind::Proposal], RGBColor(0, 158, 115)),
 ];
 
+/// A labelled line of a timeline panel.
+type Line<'a> = (&'a str, Vec<(f64, f64)>, RGBColor);
+
 /// The timeline of a traced run.
 struct Timeline<'a> {
     trace: &'a Trace,
@@ -76,7 +79,7 @@ impl Timeline<'_> {
         area: &DrawingArea<DB, Shift>,
         y_desc: &str,
         y_max: f64,
-        lines: &[(&str, Vec<(f64, f64)>, RGBColor)],
+        lines: &[Line],
         last: bool,
     ) -> DrawResult
     where
@@ -413,13 +416,13 @@ where
             None => (centre.0 - 70, centre.1 - 16 * np as i32 + 32 * i as i32),
         })
         .collect();
-    for i in 0..np {
-        for j in 0..nt {
+    for (i, &from) in party_pos.iter().enumerate() {
+        for (j, &to) in nodes.iter().enumerate() {
             let trust = snap.party_trust[i * nt + j];
             let at_table = snap.party_forum[i] == Some(j);
             let width = if at_table { 5 } else { 1 };
             root.draw(&PathElement::new(
-                vec![party_pos[i], nodes[j]],
+                vec![from, to],
                 trust_colour(trust)
                     .mix(if at_table { 1.0 } else { 0.55 })
                     .stroke_width(width),
