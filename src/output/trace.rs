@@ -144,10 +144,15 @@ pub fn chronicle(
             .collect::<Vec<_>>()
             .join(", ")
     );
+    let quiet = quiet_tables(trace);
+    let quiet_count = quiet.iter().filter(|&&q| q).count() / 2;
     let mut leverage = 0usize;
-    for e in &trace.events {
+    for (k, e) in trace.events.iter().enumerate() {
         if e.kind == EventKind::LeverageApplied {
             leverage += 1;
+            continue;
+        }
+        if quiet[k] {
             continue;
         }
         let _ = writeln!(s, "month {:>3}: {}", e.month, describe(&names, e));
@@ -158,8 +163,8 @@ pub fn chronicle(
         (Some(a), Some(r)) => {
             let _ = writeln!(
                 s,
-                "outcome: agreement in month {a}, relapse in month {r} ({} months later)",
-                r - a
+                "outcome: agreement in month {a}, relapse in month {r} ({} later)",
+                plural(r - a, "month")
             );
         }
         (Some(a), None) => {
@@ -179,5 +184,50 @@ pub fn chronicle(
          {} leverage applications (listed in events.csv)",
         o.forum_switches, o.dnh_violations, o.rotations, o.cumulative_violence, leverage
     );
+    if quiet_count > 0 {
+        let _ = writeln!(
+            s,
+            "{} not shown: tables that opened and closed without any party (in events.csv)",
+            plural(quiet_count as u32, "initiative")
+        );
+    }
     s
+}
+
+/// Marks the opening and closing events of tables no party ever attended: initiatives that
+/// came to nothing. The chronicle leaves them out to keep the story readable.
+fn quiet_tables(trace: &Trace) -> Vec<bool> {
+    let mut quiet = vec![false; trace.events.len()];
+    // Per forum: the index of its opening event, and whether a party came.
+    let mut open: Vec<(usize, usize, bool)> = Vec::new();
+    for (k, e) in trace.events.iter().enumerate() {
+        let Some(f) = e.forum else { continue };
+        match e.kind {
+            EventKind::ForumOpened => open.push((f, k, false)),
+            EventKind::PartyJoined | EventKind::PartySwitched => {
+                if let Some(entry) = open.iter_mut().rev().find(|x| x.0 == f) {
+                    entry.2 = true;
+                }
+            }
+            EventKind::ForumClosed => {
+                if let Some(pos) = open.iter().rposition(|x| x.0 == f) {
+                    let (_, opened, attended) = open.remove(pos);
+                    if !attended {
+                        quiet[opened] = true;
+                        quiet[k] = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    quiet
+}
+
+fn plural(n: u32, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
 }

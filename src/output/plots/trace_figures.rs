@@ -315,7 +315,7 @@ fn kind_colour(kind: ThirdPartyKind) -> RGBColor {
 /// Most frames in an animation (one per month).
 const MAX_FRAMES: usize = 150;
 const FRAME_MS: u32 = 160;
-const GIF_SIZE: (u32, u32) = (900, 760);
+const GIF_SIZE: (u32, u32) = (900, 790);
 
 /// Writes `animation.gif`: third parties on a circle, open tables ringed around their convenor,
 /// parties drawn at the table they engage at and moving between tables, links from each party
@@ -358,7 +358,7 @@ fn story_end(scenario: &Scenario, trace: &Trace) -> usize {
 }
 
 fn node_positions(n: usize) -> Vec<(i32, i32)> {
-    let (cx, cy, r) = (450.0, 385.0, 270.0);
+    let (cx, cy, r) = (450.0, 400.0, 265.0);
     (0..n)
         .map(|j| {
             let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * j as f64 / n as f64;
@@ -381,7 +381,7 @@ where
     let nt = scenario.third_parties.len();
     let np = scenario.parties.len();
     let nodes = node_positions(nt);
-    let centre = (450, 385);
+    let centre = (450, 400);
     root.fill(&WHITE)?;
     let tables = snap.forum_open.iter().filter(|&&o| o).count();
     let phase = match snap.phase {
@@ -431,7 +431,8 @@ where
     }
     for (j, t) in scenario.third_parties.iter().enumerate() {
         let (x, y) = nodes[j];
-        // Names go on the outer side of the circle, table progress on the inner side.
+        // Names, and the progress of an open table, go on the outer side of the circle, away
+        // from the parties.
         let upper = y < centre.1;
         let open = snap.forum_open[j];
         let ring = if open { 44 } else { 20 };
@@ -442,9 +443,9 @@ where
                 RGBColor(60, 60, 60).stroke_width(4),
             ))?;
             let (py, pv) = if upper {
-                (y + 46, VPos::Top)
+                (y - ring - 20, VPos::Bottom)
             } else {
-                (y - 46, VPos::Bottom)
+                (y + ring + 20, VPos::Top)
             };
             root.draw(&Text::new(
                 format!("table · progress {:.2}", snap.progress[j]),
@@ -484,7 +485,7 @@ fn legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
-    let y = 740;
+    let y = 772;
     let mut x = 20;
     for kind in [
         ThirdPartyKind::Mediator,
