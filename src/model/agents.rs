@@ -33,7 +33,8 @@ pub struct ConflictParty {
     pub violence_propensity: f64,
     /// Months of extra violence left after a do-no-harm violation.
     pub spike_months_left: u32,
-    /// Harmed by a premature move this month (counts as being pressed).
+    /// Harmed by a premature move last month: counts as pressed when choosing a table this month,
+    /// then cleared.
     pub harmed: bool,
 }
 
