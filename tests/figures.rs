@@ -42,7 +42,14 @@ const REGIMES: [&str; 3] = ["competitive", "hierarchical", "network"];
 fn run_writes_every_figure_and_a_self_contained_report() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    ok(&peacesim(&["run", "--replicates", "40", "--out", out.to_str().unwrap(), "-q"]));
+    ok(&peacesim(&[
+        "run",
+        "--replicates",
+        "40",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]));
     for (stem, heading, _) in RUN_FIGURES {
         let (w, h, colours) = png_colours(&out.join(format!("{stem}.png")));
         assert!(w >= 600 && h >= 400, "{stem}.png is {w}×{h}");
@@ -66,7 +73,10 @@ fn run_writes_every_figure_and_a_self_contained_report() {
     assert!(report.starts_with("<!DOCTYPE html>"));
     assert_eq!(report.matches("<svg").count(), RUN_FIGURES.len());
     for (stem, heading, caption) in RUN_FIGURES {
-        assert!(report.contains(&format!("id=\"{stem}\"")), "report lacks {stem}");
+        assert!(
+            report.contains(&format!("id=\"{stem}\"")),
+            "report lacks {stem}"
+        );
         assert!(report.contains(heading));
         assert!(report.contains(&peacesim::output::escape(caption)));
     }
@@ -77,7 +87,10 @@ fn run_writes_every_figure_and_a_self_contained_report() {
     assert!(report.contains("seed 2022") && report.contains("40 paired replicates"));
     assert!(report.contains(env!("CARGO_PKG_VERSION")));
     for forbidden in ["<script", "src=\"http", "<link", "@import", "url("] {
-        assert!(!report.contains(forbidden), "the report must load nothing: {forbidden}");
+        assert!(
+            !report.contains(forbidden),
+            "the report must load nothing: {forbidden}"
+        );
     }
 }
 
@@ -86,7 +99,13 @@ fn no_plots_skips_figures_and_report() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
     ok(&peacesim(&[
-        "run", "--replicates", "5", "--out", out.to_str().unwrap(), "--no-plots", "-q",
+        "run",
+        "--replicates",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-plots",
+        "-q",
     ]));
     assert!(out.join("runs.csv").exists());
     assert!(!out.join("report.html").exists());
@@ -110,14 +129,27 @@ fn a_trace_is_exactly_its_replicate_of_run() {
     let dir = tempfile::tempdir().unwrap();
     let run_dir = dir.path().join("run");
     ok(&peacesim(&[
-        "run", "--replicates", "12", "--out", run_dir.to_str().unwrap(), "--no-plots", "-q",
+        "run",
+        "--replicates",
+        "12",
+        "--out",
+        run_dir.to_str().unwrap(),
+        "--no-plots",
+        "-q",
     ]));
     let runs = fs::read_to_string(run_dir.join("runs.csv")).unwrap();
     for (regime, replicate) in [("competitive", 7u64), ("hierarchical", 3), ("network", 11)] {
         let trace_dir = dir.path().join(format!("trace-{regime}"));
         let rep = replicate.to_string();
         let out = peacesim(&[
-            "trace", "--regime", regime, "--replicate", &rep, "--replicates", "12", "--out",
+            "trace",
+            "--regime",
+            regime,
+            "--replicate",
+            &rep,
+            "--replicates",
+            "12",
+            "--out",
             trace_dir.to_str().unwrap(),
         ]);
         ok(&out);
@@ -138,9 +170,17 @@ fn a_trace_is_exactly_its_replicate_of_run() {
                 .unwrap_or_default()
         };
         let v = |c: &str| runs_value(&runs, regime, replicate, c);
-        assert_eq!(month_of("agreement"), v("agreement_month"), "{regime} {rep}");
+        assert_eq!(
+            month_of("agreement"),
+            v("agreement_month"),
+            "{regime} {rep}"
+        );
         assert_eq!(month_of("relapse"), v("relapse_month"), "{regime} {rep}");
-        assert_eq!(count("party_switched"), v("forum_switches"), "{regime} {rep}");
+        assert_eq!(
+            count("party_switched"),
+            v("forum_switches"),
+            "{regime} {rep}"
+        );
         assert_eq!(count("rotation"), v("rotations"), "{regime} {rep}");
         assert!(story.contains(&format!("{} forum switches", v("forum_switches"))));
         assert!(story.contains(&format!("{} do-no-harm violations", v("dnh_violations"))));
@@ -169,13 +209,32 @@ fn trace_refuses_a_bad_regime_or_replicate() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("t");
     let o = out.to_str().unwrap();
-    let bad = peacesim(&["trace", "--regime", "anarchy", "--replicate", "0", "--out", o]);
+    let bad = peacesim(&[
+        "trace",
+        "--regime",
+        "anarchy",
+        "--replicate",
+        "0",
+        "--out",
+        o,
+    ]);
     assert_eq!(bad.status.code(), Some(2));
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("--regime") && err.contains("anarchy") && err.contains("competitive"));
-    let bad = peacesim(&["trace", "--regime", "network", "--replicate", "1000", "--out", o]);
+    let bad = peacesim(&[
+        "trace",
+        "--regime",
+        "network",
+        "--replicate",
+        "1000",
+        "--out",
+        o,
+    ]);
     assert_eq!(bad.status.code(), Some(2));
     let err = String::from_utf8_lossy(&bad.stderr);
-    assert!(err.contains("--replicate 1000") && err.contains("0 to 999"), "{err}");
+    assert!(
+        err.contains("--replicate 1000") && err.contains("0 to 999"),
+        "{err}"
+    );
     assert!(!out.exists(), "no output folder on bad input");
 }
