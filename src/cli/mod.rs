@@ -3,6 +3,7 @@
 //! Exit status 0 on success, 2 on bad input (arguments, scenario files, an output folder that
 //! may not be replaced), 1 on a failure while running or writing.
 
+mod sweep;
 mod table;
 
 use anyhow::Context;
@@ -45,6 +46,12 @@ enum Command {
     /// Narrate one run (one regime, one replicate): a chronicle on the terminal, events.csv, a
     /// timeline plot and an animated GIF. Replicate K is exactly replicate K of `run`.
     Trace(TraceArgs),
+    /// Run the parameter sweep of a scenario's [sweep] table: every point × regime × replicate,
+    /// streamed to sweep_runs.csv with checkpoints; then sweep_summary.csv, plots and, for a
+    /// Morris design, sensitivity.csv.
+    Sweep(SweepArgs),
+    /// Merge the folders of a sharded sweep (--shard i/N) into the files of the whole sweep.
+    Merge(MergeArgs),
     /// Validate scenario files without running them.
     Check {
         /// Scenario files (TOML).
@@ -116,6 +123,53 @@ struct TraceArgs {
     quiet: bool,
 }
 
+#[derive(Args, Debug)]
+struct SweepArgs {
+    /// Scenario file (TOML) with a [sweep] table.
+    file: PathBuf,
+    /// Worker threads; 0 = one per core. Results are identical for any value.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Output folder [default: output/<scenario>-sweep, or output/<scenario>-sweep-shard-<i>-of-<N>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Run only shard i of N (0 ≤ i < N): a contiguous block of the work, for job arrays.
+    #[arg(long, value_name = "i/N")]
+    shard: Option<String>,
+    /// Continue an interrupted sweep in its folder from its last checkpoint.
+    #[arg(long)]
+    resume: bool,
+    /// Replace an existing folder even if it holds an unfinished sweep or was not written by
+    /// peacesim.
+    #[arg(long)]
+    force: bool,
+    /// Skip the plots.
+    #[arg(long)]
+    no_plots: bool,
+    /// No progress bar and no closing message.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args, Debug)]
+struct MergeArgs {
+    /// The shard folders (every shard 0..N−1 of one sweep, in any order).
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// Output folder [default: output/<scenario>-sweep].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace an existing output folder that peacesim did not write.
+    #[arg(long)]
+    force: bool,
+    /// Skip the plots.
+    #[arg(long)]
+    no_plots: bool,
+    /// No closing message.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
 /// A failure, and whose it is.
 enum Failure {
     /// The user's input is wrong: exit 2.
@@ -135,6 +189,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run(args),
         Command::Trace(args) => trace(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge(args) => sweep::merge(args),
         Command::Check { files } => check(&files),
         Command::Baseline => {
             print!("{BASELINE_TOML}");
@@ -304,14 +360,20 @@ fn run(args: RunArgs) -> Result<(), Failure> {
 }
 
 fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
+    progress_bar_of(len, quiet, "replicates")
+}
+
+/// A progress bar with rate and ETA on stderr; hidden when quiet or when stderr is not a
+/// terminal (indicatif draws nothing then).
+fn progress_bar_of(len: u64, quiet: bool, unit: &str) -> ProgressBar {
     if quiet {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);
     bar.set_style(
-        ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:30}] {pos}/{len} replicates ({per_sec}, ETA {eta})",
-        )
+        ProgressStyle::with_template(&format!(
+            "{{elapsed_precise}} [{{bar:30}}] {{pos}}/{{len}} {unit} ({{per_sec}}, ETA {{eta}})"
+        ))
         .expect("valid template")
         .progress_chars("=> "),
     );

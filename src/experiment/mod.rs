@@ -6,7 +6,9 @@
 //! and to the accumulators. Memory is bounded by the chunk, and every output is the same for
 //! any number of threads.
 
+pub mod design;
 pub mod stats;
+pub mod sweep;
 
 use crate::model::{METRICS, RunOutcome, random::run_seed, simulate};
 use crate::regime::Regime;

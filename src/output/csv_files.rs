@@ -2,7 +2,7 @@
 
 use super::{fmt_f64, fmt_opt};
 use crate::experiment::{OUTCOMES, ReplicateResult, ReplicateSink, Results, is_proportion};
-use crate::model::METRICS;
+use crate::model::{METRICS, RunOutcome};
 use anyhow::{Context, Result};
 use std::fs::File;
 use std::io::BufWriter;
@@ -78,30 +78,42 @@ impl RunsWriter {
 impl ReplicateSink for RunsWriter {
     fn accept(&mut self, rep: &ReplicateResult) -> Result<()> {
         for (name, o) in self.regimes.iter().zip(&rep.outcomes) {
-            let flag = |b: bool| if b { "1" } else { "0" };
-            let month = |m: Option<u32>| m.map(|m| m.to_string()).unwrap_or_default();
-            self.out.write_record([
-                name.as_str(),
-                &rep.replicate.to_string(),
-                &rep.seed.to_string(),
-                flag(o.agreement_month.is_some()),
-                &month(o.agreement_month),
-                flag(o.relapse_month.is_some()),
-                &month(o.relapse_month),
-                &fmt_f64(o.cumulative_violence),
-                &o.max_parallel_forums.to_string(),
-                &fmt_f64(o.mean_parallel_forums),
-                &o.forum_switches.to_string(),
-                &o.dnh_violations.to_string(),
-                &o.rotations.to_string(),
-                &fmt_f64(o.final_trust_party),
-                &fmt_f64(o.final_trust_third),
-                &fmt_f64(o.leverage_spent),
-                &fmt_f64(o.coordination_cost),
-            ])?;
+            let id = [
+                name.clone(),
+                rep.replicate.to_string(),
+                rep.seed.to_string(),
+            ];
+            self.out.write_record(
+                id.iter()
+                    .map(String::as_str)
+                    .chain(outcome_fields(o).iter().map(String::as_str)),
+            )?;
         }
         Ok(())
     }
+}
+
+/// The outcome columns of a run, as `runs.csv` and `sweep_runs.csv` write them (the columns of
+/// [`RUNS_HEADER`] after regime, replicate and seed).
+pub fn outcome_fields(o: &RunOutcome) -> [String; 14] {
+    let flag = |b: bool| if b { "1" } else { "0" }.to_string();
+    let month = |m: Option<u32>| m.map(|m| m.to_string()).unwrap_or_default();
+    [
+        flag(o.agreement_month.is_some()),
+        month(o.agreement_month),
+        flag(o.relapse_month.is_some()),
+        month(o.relapse_month),
+        fmt_f64(o.cumulative_violence),
+        o.max_parallel_forums.to_string(),
+        fmt_f64(o.mean_parallel_forums),
+        o.forum_switches.to_string(),
+        o.dnh_violations.to_string(),
+        o.rotations.to_string(),
+        fmt_f64(o.final_trust_party),
+        fmt_f64(o.final_trust_third),
+        fmt_f64(o.leverage_spent),
+        fmt_f64(o.coordination_cost),
+    ]
 }
 
 /// `timeseries.csv` in tidy (long) form: regime, month (1-based), metric, mean and 95% CI.

@@ -122,7 +122,7 @@ fn sync_dir(dir: &Path) {
 }
 
 /// Refuses a target that is a symlink, a file, or a folder peacesim did not write.
-fn check_replaceable(target: &Path, force: bool) -> Result<()> {
+pub(crate) fn check_replaceable(target: &Path, force: bool) -> Result<()> {
     let Ok(meta) = fs::symlink_metadata(target) else {
         return Ok(());
     };

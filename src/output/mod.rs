@@ -7,10 +7,12 @@ mod folder;
 mod manifest;
 pub mod plots;
 mod report;
+pub mod sweep_files;
 mod trace;
 
 pub use csv_files::{
-    RUNS_HEADER, RunsWriter, SUMMARY_HEADER, TIMESERIES_HEADER, summary_csv, timeseries_csv,
+    RUNS_HEADER, RunsWriter, SUMMARY_HEADER, TIMESERIES_HEADER, outcome_fields, summary_csv,
+    timeseries_csv,
 };
 pub use folder::{MARKER, StagedDir};
 pub use manifest::Manifest;

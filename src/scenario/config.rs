@@ -43,6 +43,9 @@ pub struct Scenario {
     pub parties: Vec<PartyConfig>,
     /// Mediators, diplomats, support organisations and insider mediators (at least one; required).
     pub third_parties: Vec<ThirdPartyConfig>,
+    /// Optional: the parameter sweep run by `peacesim sweep`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<super::SweepConfig>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

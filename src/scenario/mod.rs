@@ -2,9 +2,11 @@
 //! the field path, the value and what is allowed.
 
 mod config;
+pub mod sweep;
 mod validate;
 
 pub use config::*;
+pub use sweep::{SweepConfig, SweepDesign, SweepParameter};
 pub use validate::{
     BUILT_IN_REGIMES, MAX_MONTHS, MAX_PARTIES, MAX_REPLICATES, MAX_THIRD_PARTIES, validate,
 };

@@ -63,7 +63,143 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     check_parties(&mut c, s);
     check_third_parties(&mut c, s);
     check_regime_parameters(&mut c, s);
+    if c.problems.is_empty() {
+        check_sweep(&mut c, s);
+    }
     c.problems
+}
+
+/// Points a sweep design produces, if its settings are complete.
+pub fn sweep_points(sweep: &super::SweepConfig) -> Option<u128> {
+    use super::SweepDesign::*;
+    let k = sweep.parameters.len() as u128;
+    match sweep.design {
+        Grid => sweep
+            .parameters
+            .iter()
+            .map(|p| p.grid_values().len() as u128)
+            .try_fold(1u128, |acc, n| acc.checked_mul(n)),
+        Lhs => sweep.samples.map(u128::from),
+        Morris => sweep.samples.map(|r| u128::from(r) * (k + 1)),
+    }
+}
+
+fn check_sweep(c: &mut Checker, s: &Scenario) {
+    use super::SweepDesign::*;
+    let Some(sweep) = &s.sweep else { return };
+    if sweep.parameters.is_empty() {
+        c.fail(
+            "sweep.parameters",
+            "[]",
+            "list at least one [[sweep.parameters]]",
+        );
+        return;
+    }
+    if let Some(0) = sweep.replicates {
+        c.fail("sweep.replicates", 0, "must be at least 1");
+    }
+    match (sweep.design, sweep.samples) {
+        (Lhs, None | Some(0)) => c.fail(
+            "sweep.samples",
+            sweep.samples.unwrap_or(0),
+            "lhs needs samples ≥ 1 (the number of points)",
+        ),
+        (Morris, None | Some(0) | Some(1)) => c.fail(
+            "sweep.samples",
+            sweep.samples.unwrap_or(0),
+            "morris needs samples ≥ 2 (the number of trajectories)",
+        ),
+        _ => {}
+    }
+    if sweep.design == Morris && (sweep.levels < 2 || sweep.levels % 2 != 0) {
+        c.fail(
+            "sweep.levels",
+            sweep.levels,
+            "morris needs an even number of levels ≥ 2",
+        );
+    }
+    // Points are checked as plain scenarios: the sweep table itself is not part of a point.
+    let mut base = s.clone();
+    base.sweep = None;
+    let mut paths = HashSet::new();
+    for (i, p) in sweep.parameters.iter().enumerate() {
+        let at = |f: &str| format!("sweep.parameters[{i}].{f}");
+        if !paths.insert(p.path.as_str()) {
+            c.fail(
+                at("path"),
+                format!("{:?}", p.path),
+                "each path may be swept once",
+            );
+        }
+        let values = match sweep.design {
+            Grid => p.grid_values(),
+            Lhs | Morris => match p.range() {
+                Some((lo, hi)) => vec![lo, hi],
+                None => Vec::new(),
+            },
+        };
+        if let (Some(lo), Some(hi)) = (p.min, p.max)
+            && !(lo.is_finite() && hi.is_finite() && lo < hi)
+        {
+            c.fail(
+                at("min"),
+                format!("{lo} to {hi}"),
+                "the range is empty: min must be below max",
+            );
+            continue;
+        }
+        if values.is_empty() {
+            let need = match sweep.design {
+                Grid => "values = [..] or min, max and steps ≥ 2",
+                Lhs | Morris => "min and max (or values, whose extremes are used)",
+            };
+            c.fail(
+                at("values"),
+                "none",
+                format!("{} needs {need}", sweep.design.as_str()),
+            );
+            continue;
+        }
+        for v in values {
+            if let Err(problem) =
+                super::sweep::apply(&base, &p.path, v).and_then(|t| match validate(&t).first() {
+                    Some(first) => Err(super::Problem {
+                        field: p.path.clone(),
+                        value: format!("{v}"),
+                        allowed: format!("makes the scenario invalid: {first}"),
+                    }),
+                    None => Ok(()),
+                })
+            {
+                c.fail(
+                    at("path"),
+                    format!("{:?} = {}", p.path, problem.value),
+                    problem.allowed,
+                );
+                break;
+            }
+        }
+    }
+    let Some(points) = sweep_points(sweep) else {
+        return;
+    };
+    let replicates = sweep.replicates.unwrap_or(s.experiment.replicates) as u128;
+    let runs = points
+        .saturating_mul(replicates)
+        .saturating_mul(s.experiment.regimes.len() as u128);
+    if points == 0 || runs > super::sweep::MAX_SWEEP_RUNS {
+        c.fail(
+            "sweep",
+            format!(
+                "{points} points × {replicates} replicates × {} regimes = {runs} runs",
+                s.experiment.regimes.len()
+            ),
+            format!(
+                "a sweep must plan from 1 to {} runs; use fewer values, samples or replicates",
+                super::sweep::MAX_SWEEP_RUNS
+            ),
+        );
+    }
 }
 
 fn check_meta(c: &mut Checker, s: &Scenario) {

@@ -5,9 +5,11 @@
 //! libraries are needed. Each regime has one colour in every figure ([`regime_colour`]).
 
 mod run_figures;
+mod sweep_figures;
 mod trace_figures;
 
 pub use run_figures::{RUN_FIGURES, write_run_figures};
+pub use sweep_figures::write_sweep_figures;
 pub use trace_figures::{write_trace_animation, write_trace_timeline};
 
 use anyhow::{Context, Result};

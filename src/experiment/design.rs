@@ -1,0 +1,246 @@
+//! Sweep designs: the points a sweep visits. A grid takes every combination; a Latin hypercube
+//! (McKay, Beckman & Conover 1979) spreads `samples` points so each parameter's range is cut
+//! into `samples` strata, each hit once; Morris's design (Morris 1991) walks `samples`
+//! trajectories that move one parameter at a time, for elementary effects.
+
+use crate::scenario::{Scenario, SweepConfig, SweepDesign, sweep};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// The stream of a sweep's design draws (run streams are seeded per replicate, so this one
+/// never meets them).
+const DESIGN_STREAM: u64 = 1_000;
+
+/// The points of a sweep, in the order they are run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepPlan {
+    pub design: SweepDesign,
+    /// Dotted paths of the parameters, in the scenario's order.
+    pub names: Vec<String>,
+    /// Values per point, in the order of `names`.
+    pub points: Vec<Vec<f64>>,
+    /// Range of each parameter, for scaling elementary effects.
+    pub ranges: Vec<(f64, f64)>,
+    pub replicates: u64,
+    pub seed: u64,
+    /// Morris only: trajectories of `names.len() + 1` consecutive points; step `s` of a
+    /// trajectory moves parameter `moves[t][s]`.
+    pub moves: Vec<Vec<usize>>,
+}
+
+impl SweepPlan {
+    /// Plans the sweep of a validated scenario.
+    pub fn new(scenario: &Scenario, sweep: &SweepConfig) -> Self {
+        let names: Vec<String> = sweep.parameters.iter().map(|p| p.path.clone()).collect();
+        let integral: Vec<bool> = names
+            .iter()
+            .map(|path| sweep::is_integer(scenario, path))
+            .collect();
+        let ranges: Vec<(f64, f64)> = sweep
+            .parameters
+            .iter()
+            .map(|p| p.range().unwrap_or((0.0, 0.0)))
+            .collect();
+        let seed = sweep.seed.unwrap_or(scenario.experiment.seed);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(DESIGN_STREAM);
+        let (points, moves) = match sweep.design {
+            SweepDesign::Grid => (grid(sweep), Vec::new()),
+            SweepDesign::Lhs => (
+                latin_hypercube(sweep.samples.unwrap_or(1), &ranges, &mut rng),
+                Vec::new(),
+            ),
+            SweepDesign::Morris => {
+                morris(sweep.samples.unwrap_or(2), sweep.levels, &ranges, &mut rng)
+            }
+        };
+        let points = points
+            .into_iter()
+            .map(|p| {
+                p.iter()
+                    .zip(&integral)
+                    .map(|(&v, &int)| if int { v.round() } else { v })
+                    .collect()
+            })
+            .collect();
+        Self {
+            design: sweep.design,
+            names,
+            points,
+            ranges,
+            replicates: sweep.replicates.unwrap_or(scenario.experiment.replicates),
+            seed,
+            moves,
+        }
+    }
+
+    /// Work units (point × replicate); each runs every regime.
+    pub fn units(&self) -> u64 {
+        self.points.len() as u64 * self.replicates
+    }
+
+    /// The scenario of point `p`: the base with every swept value written in.
+    pub fn scenario_at(
+        &self,
+        base: &Scenario,
+        p: usize,
+    ) -> Result<Scenario, crate::scenario::Problem> {
+        let mut s = base.clone();
+        s.sweep = None;
+        for (name, &value) in self.names.iter().zip(&self.points[p]) {
+            s = sweep::apply(&s, name, value)?;
+        }
+        Ok(s)
+    }
+}
+
+/// Every combination, the first parameter varying slowest.
+fn grid(sweep: &SweepConfig) -> Vec<Vec<f64>> {
+    let axes: Vec<Vec<f64>> = sweep.parameters.iter().map(|p| p.grid_values()).collect();
+    let mut points = vec![Vec::new()];
+    for axis in &axes {
+        points = points
+            .into_iter()
+            .flat_map(|prefix| {
+                axis.iter().map(move |&v| {
+                    let mut p = prefix.clone();
+                    p.push(v);
+                    p
+                })
+            })
+            .collect();
+    }
+    points
+}
+
+fn latin_hypercube(n: u64, ranges: &[(f64, f64)], rng: &mut ChaCha8Rng) -> Vec<Vec<f64>> {
+    let n = n as usize;
+    let mut points = vec![Vec::with_capacity(ranges.len()); n];
+    for &(lo, hi) in ranges {
+        let mut strata: Vec<usize> = (0..n).collect();
+        // Fisher–Yates shuffle.
+        for i in (1..n).rev() {
+            let j = rng.random_range(0..=i);
+            strata.swap(i, j);
+        }
+        for (point, stratum) in points.iter_mut().zip(strata) {
+            let u = (stratum as f64 + rng.random::<f64>()) / n as f64;
+            point.push(lo + (hi - lo) * u);
+        }
+    }
+    points
+}
+
+/// Morris trajectories on a `levels`-level grid with jump Δ = levels / (2 (levels − 1)):
+/// a random base point in the lower levels, then each parameter in random order moves up by Δ.
+fn morris(
+    r: u64,
+    levels: u32,
+    ranges: &[(f64, f64)],
+    rng: &mut ChaCha8Rng,
+) -> (Vec<Vec<f64>>, Vec<Vec<usize>>) {
+    let k = ranges.len();
+    let p = levels.max(2) as f64;
+    let delta = p / (2.0 * (p - 1.0));
+    let lower_levels = (levels / 2).max(1);
+    let mut points = Vec::new();
+    let mut moves = Vec::new();
+    for _ in 0..r {
+        let mut x: Vec<f64> = (0..k)
+            .map(|_| rng.random_range(0..lower_levels) as f64 / (p - 1.0))
+            .collect();
+        let mut order: Vec<usize> = (0..k).collect();
+        for i in (1..k).rev() {
+            let j = rng.random_range(0..=i);
+            order.swap(i, j);
+        }
+        points.push(scale(&x, ranges));
+        for &i in &order {
+            x[i] = (x[i] + delta).min(1.0);
+            points.push(scale(&x, ranges));
+        }
+        moves.push(order);
+    }
+    (points, moves)
+}
+
+fn scale(unit: &[f64], ranges: &[(f64, f64)]) -> Vec<f64> {
+    unit.iter()
+        .zip(ranges)
+        .map(|(&u, &(lo, hi))| lo + (hi - lo) * u)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::SweepParameter;
+
+    fn parameter(path: &str, min: f64, max: f64) -> SweepParameter {
+        SweepParameter {
+            path: path.into(),
+            values: Vec::new(),
+            min: Some(min),
+            max: Some(max),
+            steps: Some(3),
+        }
+    }
+
+    fn config(design: SweepDesign, samples: u64) -> SweepConfig {
+        SweepConfig {
+            design,
+            samples: Some(samples),
+            levels: 4,
+            replicates: Some(2),
+            seed: Some(9),
+            parameters: vec![
+                parameter("rotation.posting_months", 12.0, 60.0),
+                parameter("trust.build_rate", 0.01, 0.1),
+            ],
+        }
+    }
+
+    #[test]
+    fn grid_takes_every_combination() {
+        let s = Scenario::baseline();
+        let plan = SweepPlan::new(&s, &config(SweepDesign::Grid, 0));
+        assert_eq!(plan.points.len(), 9);
+        assert_eq!(plan.points[0], vec![12.0, 0.01]);
+        assert_eq!(plan.points[1][0], 12.0);
+        assert_eq!(plan.points[3][0], 36.0);
+        assert_eq!(plan.units(), 18);
+    }
+
+    #[test]
+    fn latin_hypercube_hits_every_stratum_once() {
+        let s = Scenario::baseline();
+        let plan = SweepPlan::new(&s, &config(SweepDesign::Lhs, 10));
+        assert_eq!(plan.points.len(), 10);
+        for (k, &(lo, hi)) in plan.ranges.iter().enumerate() {
+            let mut strata: Vec<usize> = plan
+                .points
+                .iter()
+                .map(|p| (((p[k] - lo) / (hi - lo)) * 10.0).floor() as usize)
+                .collect();
+            strata.sort();
+            assert_eq!(strata, (0..10).collect::<Vec<_>>());
+        }
+        assert_eq!(plan, SweepPlan::new(&s, &config(SweepDesign::Lhs, 10)));
+    }
+
+    #[test]
+    fn morris_moves_one_parameter_per_step() {
+        let s = Scenario::baseline();
+        let plan = SweepPlan::new(&s, &config(SweepDesign::Morris, 5));
+        assert_eq!(plan.points.len(), 5 * 3);
+        for (t, order) in plan.moves.iter().enumerate() {
+            for (step, &i) in order.iter().enumerate() {
+                let a = &plan.points[t * 3 + step];
+                let b = &plan.points[t * 3 + step + 1];
+                for k in 0..2 {
+                    assert_eq!(a[k] != b[k], k == i, "trajectory {t} step {step}");
+                }
+            }
+        }
+    }
+}

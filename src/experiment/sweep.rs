@@ -1,0 +1,143 @@
+//! Running a sweep: work units (point × replicate) in a fixed order, in parallel chunks, handed
+//! on in order. Replicate `k` of every point and regime starts from the same seed, so regimes
+//! are compared on common random numbers within a point, and points along a parameter too.
+//!
+//! A shard `i/N` runs the `i`-th of `N` contiguous blocks of units; concatenating the shards'
+//! rows in shard order gives exactly the rows of the whole sweep.
+
+use super::design::SweepPlan;
+use crate::model::{METRICS, RunOutcome, random::run_seed, simulate};
+use crate::regime::Regime;
+use crate::scenario::Scenario;
+use anyhow::{Result, anyhow};
+use rayon::prelude::*;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// Units per chunk: the unit of parallel work, ordered hand-over and checkpointing.
+pub const CHUNK_UNITS: u64 = 512;
+
+/// One block of a sweep split over `count` machines or tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    /// The whole sweep.
+    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
+
+    /// Parses `i/N` with 0 ≤ i < N.
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        let bad = || format!("--shard {text:?}: write i/N with 0 ≤ i < N, e.g. 0/4");
+        let (i, n) = text.split_once('/').ok_or_else(bad)?;
+        let index: u64 = i.trim().parse().map_err(|_| bad())?;
+        let count: u64 = n.trim().parse().map_err(|_| bad())?;
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// The units of this shard among `total`.
+    pub fn units(&self, total: u64) -> Range<u64> {
+        let at = |i: u64| ((total as u128 * i as u128) / self.count as u128) as u64;
+        at(self.index)..at(self.index + 1)
+    }
+
+    pub fn is_whole(&self) -> bool {
+        self.count == 1
+    }
+}
+
+/// Every regime's run of one unit.
+#[derive(Debug, Clone)]
+pub struct UnitResult {
+    pub unit: u64,
+    pub point: usize,
+    pub replicate: u64,
+    pub seed: u64,
+    pub outcomes: Vec<RunOutcome>,
+}
+
+/// Builds the regimes for a point's scenario (their parameters may be swept).
+pub type RegimeFactory<'a> = dyn Fn(&Scenario) -> Result<Vec<Arc<dyn Regime>>> + Sync + 'a;
+
+/// Runs units `range` of `plan` in parallel chunks; `on_chunk` receives each chunk's results
+/// in unit order.
+pub fn run_units(
+    base: &Scenario,
+    plan: &SweepPlan,
+    regimes: &RegimeFactory,
+    range: Range<u64>,
+    threads: usize,
+    on_chunk: &mut dyn FnMut(&[UnitResult]) -> Result<()>,
+) -> Result<()> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
+    let r = plan.replicates;
+    let mut start = range.start;
+    while start < range.end {
+        let end = (start + CHUNK_UNITS).min(range.end);
+        let first_point = (start / r) as usize;
+        let last_point = ((end - 1) / r) as usize;
+        let mut setups = Vec::with_capacity(last_point - first_point + 1);
+        for p in first_point..=last_point {
+            let scenario = plan
+                .scenario_at(base, p)
+                .map_err(|e| anyhow!("sweep point {p}: {e}"))?;
+            let built = regimes(&scenario)?;
+            setups.push((scenario, built));
+        }
+        let chunk: Vec<UnitResult> = pool.install(|| {
+            (start..end)
+                .into_par_iter()
+                .map(|unit| {
+                    let point = (unit / r) as usize;
+                    let replicate = unit % r;
+                    let (scenario, built) = &setups[point - first_point];
+                    let seed = run_seed(plan.seed, replicate);
+                    let mut series = vec![0.0; scenario.total_months() * METRICS.len()];
+                    let outcomes = built
+                        .iter()
+                        .map(|regime| simulate(scenario, regime.as_ref(), seed, &mut series))
+                        .collect();
+                    UnitResult {
+                        unit,
+                        point,
+                        replicate,
+                        seed,
+                        outcomes,
+                    }
+                })
+                .collect()
+        });
+        on_chunk(&chunk)?;
+        start = end;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_the_units_in_order() {
+        for n in [1, 3, 7] {
+            let mut next = 0;
+            for i in 0..n {
+                let r = Shard { index: i, count: n }.units(1000);
+                assert_eq!(r.start, next);
+                next = r.end;
+            }
+            assert_eq!(next, 1000);
+        }
+        assert!(Shard::parse("3/3").is_err());
+        assert!(Shard::parse("1/0").is_err());
+        assert!(Shard::parse("x").is_err());
+        assert_eq!(Shard::parse("2/7"), Ok(Shard { index: 2, count: 7 }));
+    }
+}

@@ -1,0 +1,412 @@
+//! The `[sweep]` table of a scenario: which parameters vary, over what, by which design, and
+//! how a point's values are written into the scenario (dotted paths).
+//!
+//! A path names a number in the scenario as the TOML does: `rotation.posting_months`,
+//! `world.horizon_months`, `regimes.network.consensus_delay`. Actors are named by name or, for
+//! third parties, by kind (then every actor of that kind gets the value):
+//! `parties.Government.capability`, `third_parties."State A".leverage`,
+//! `third_parties.diplomat.leverage`. `count.<kind>` sets how many third parties of a kind take
+//! part: the first ones listed are kept, or the last one is copied as `<name> #2`, `#3`, ….
+
+use super::{Problem, Scenario, ThirdPartyConfig, ThirdPartyKind};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The sweep: design, parameters, replicates and seed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepConfig {
+    /// grid (every combination), lhs (Latin hypercube) or morris (elementary effects).
+    pub design: SweepDesign,
+    /// lhs: number of points; morris: number of trajectories. Not used by grid.
+    #[serde(default)]
+    pub samples: Option<u64>,
+    /// morris: levels of the grid each parameter moves on (even, ≥ 2).
+    #[serde(default = "default_levels")]
+    pub levels: u32,
+    /// Replicates per point and regime [default: experiment.replicates].
+    #[serde(default)]
+    pub replicates: Option<u64>,
+    /// Master seed [default: experiment.seed].
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// The parameters that vary (at least one).
+    pub parameters: Vec<SweepParameter>,
+}
+
+fn default_levels() -> u32 {
+    4
+}
+
+/// How points are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SweepDesign {
+    Grid,
+    Lhs,
+    Morris,
+}
+
+impl SweepDesign {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Grid => "grid",
+            Self::Lhs => "lhs",
+            Self::Morris => "morris",
+        }
+    }
+}
+
+/// One varying parameter: a list of values (grid), or a range `[min, max]` (sampled by lhs and
+/// morris; `steps` evenly spaced values for grid).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepParameter {
+    /// Dotted path of the value in the scenario.
+    pub path: String,
+    #[serde(default)]
+    pub values: Vec<f64>,
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+    /// grid only: number of evenly spaced values from min to max (≥ 2).
+    #[serde(default)]
+    pub steps: Option<u32>,
+}
+
+impl SweepParameter {
+    /// The grid values of this parameter.
+    pub fn grid_values(&self) -> Vec<f64> {
+        if !self.values.is_empty() {
+            return self.values.clone();
+        }
+        match (self.min, self.max, self.steps) {
+            (Some(lo), Some(hi), Some(n)) if n >= 2 => (0..n)
+                .map(|k| lo + (hi - lo) * k as f64 / (n - 1) as f64)
+                .collect(),
+            (Some(lo), _, Some(1)) => vec![lo],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The range sampled by lhs and morris.
+    pub fn range(&self) -> Option<(f64, f64)> {
+        match (self.min, self.max) {
+            (Some(lo), Some(hi)) => Some((lo, hi)),
+            _ if !self.values.is_empty() => {
+                let lo = self.values.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = self
+                    .values
+                    .iter()
+                    .copied()
+                    .fold(f64::NEG_INFINITY, f64::max);
+                Some((lo, hi))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Most runs a sweep may plan (points × regimes × replicates).
+pub const MAX_SWEEP_RUNS: u128 = 1_000_000_000;
+
+/// Writes `value` at `path` into a copy of `scenario`, checks the result, and returns it.
+/// Errors name the path, the value and what is allowed.
+pub fn apply(scenario: &Scenario, path: &str, value: f64) -> Result<Scenario, Problem> {
+    let fail = |allowed: String| Problem {
+        field: path.to_string(),
+        value: format_value(value),
+        allowed,
+    };
+    if !value.is_finite() {
+        return Err(fail("must be a finite number".into()));
+    }
+    let segments = split_path(path);
+    if segments.first().map(String::as_str) == Some("count") {
+        return set_count(scenario, &segments, value).map_err(fail);
+    }
+    let mut json = serde_json::to_value(scenario).map_err(|e| fail(e.to_string()))?;
+    set_json(&mut json, &segments, value).map_err(fail)?;
+    let changed: Scenario = serde_json::from_value(json).map_err(|e| fail(e.to_string()))?;
+    Ok(changed)
+}
+
+/// Whether the setting at `path` takes whole numbers (counts, months); sampled values for it
+/// are rounded.
+pub fn is_integer(scenario: &Scenario, path: &str) -> bool {
+    let segments = split_path(path);
+    if segments.first().map(String::as_str) == Some("count") {
+        return true;
+    }
+    let Ok(mut json) = serde_json::to_value(scenario) else {
+        return false;
+    };
+    let target = match segments.first().map(String::as_str) {
+        Some(list @ ("parties" | "third_parties")) if segments.len() == 3 => {
+            let kind = kind_named(&segments[1]);
+            json.get(list)
+                .and_then(Value::as_array)
+                .and_then(|actors| {
+                    actors.iter().find(|a| match kind {
+                        Some(k) => a.get("kind").and_then(Value::as_str) == Some(k.as_str()),
+                        None => a.get("name").and_then(Value::as_str) == Some(&segments[1]),
+                    })
+                })
+                .and_then(|a| a.get(&segments[2]))
+                .cloned()
+        }
+        _ => walk(&mut json, &segments).ok().map(|v| v.clone()),
+    };
+    matches!(target, Some(Value::Number(n)) if n.is_u64() || n.is_i64())
+}
+
+fn format_value(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Splits a dotted path; a segment may be quoted to hold dots or spaces: `"State A"`.
+pub fn split_path(path: &str) -> Vec<String> {
+    let mut segments = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in path.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '.' if !quoted => segments.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    segments.push(current);
+    segments
+}
+
+fn kind_named(name: &str) -> Option<ThirdPartyKind> {
+    match name {
+        "mediator" | "mediators" => Some(ThirdPartyKind::Mediator),
+        "diplomat" | "diplomats" => Some(ThirdPartyKind::Diplomat),
+        "support_org" | "support_orgs" => Some(ThirdPartyKind::SupportOrg),
+        "insider" | "insiders" => Some(ThirdPartyKind::Insider),
+        _ => None,
+    }
+}
+
+/// Sets a number inside the scenario's JSON form.
+fn set_json(json: &mut Value, segments: &[String], value: f64) -> Result<(), String> {
+    let (head, rest) = segments
+        .split_first()
+        .ok_or_else(|| "empty path".to_string())?;
+    match head.as_str() {
+        "parties" | "third_parties" => set_in_actors(json, head, rest, value),
+        "scenario" | "experiment" | "sweep" => Err(format!(
+            "`{head}` cannot be swept; sweep model parameters such as rotation.posting_months"
+        )),
+        _ => {
+            let target = walk(json, segments)?;
+            set_number(target, value)
+        }
+    }
+}
+
+/// Follows object keys down to an existing value.
+fn walk<'a>(json: &'a mut Value, segments: &[String]) -> Result<&'a mut Value, String> {
+    let mut node = json;
+    for (k, seg) in segments.iter().enumerate() {
+        let Value::Object(map) = node else {
+            return Err(format!("`{}` is not a section", segments[..k].join(".")));
+        };
+        if !map.contains_key(seg) {
+            let known: Vec<&str> = map.keys().map(String::as_str).collect();
+            return Err(format!(
+                "unknown name `{seg}`; `{}` has: {}",
+                if k == 0 {
+                    "the scenario".to_string()
+                } else {
+                    segments[..k].join(".")
+                },
+                known.join(", ")
+            ));
+        }
+        node = map.get_mut(seg).expect("checked above");
+    }
+    Ok(node)
+}
+
+/// Sets a number, keeping integers integral; refuses non-numeric settings.
+fn set_number(target: &mut Value, value: f64) -> Result<(), String> {
+    match target {
+        Value::Number(n) if n.is_u64() || n.is_i64() => {
+            if value.fract() != 0.0 {
+                return Err("this setting takes whole numbers".into());
+            }
+            if value < 0.0 {
+                return Err("this setting takes non-negative whole numbers".into());
+            }
+            *target = Value::from(value as u64);
+            Ok(())
+        }
+        Value::Number(_) | Value::Null => {
+            *target = Value::from(value);
+            Ok(())
+        }
+        Value::Bool(_) => Err("a switch (true/false) cannot be swept".into()),
+        _ => Err("not a number".into()),
+    }
+}
+
+fn set_in_actors(json: &mut Value, list: &str, rest: &[String], value: f64) -> Result<(), String> {
+    let [who, field] = rest else {
+        return Err(format!(
+            "write {list}.<name>.<field>{}",
+            if list == "third_parties" {
+                " or third_parties.<kind>.<field>"
+            } else {
+                ""
+            }
+        ));
+    };
+    let Some(Value::Array(actors)) = json.get_mut(list) else {
+        return Err(format!("no {list} in the scenario"));
+    };
+    let kind = (list == "third_parties").then(|| kind_named(who)).flatten();
+    let mut matched = 0;
+    for actor in actors.iter_mut() {
+        let name = actor.get("name").and_then(Value::as_str).unwrap_or("");
+        let actor_kind = actor.get("kind").and_then(Value::as_str).unwrap_or("");
+        let hit = match kind {
+            Some(k) => actor_kind == k.as_str(),
+            None => name == who,
+        };
+        if !hit {
+            continue;
+        }
+        let Value::Object(map) = actor else { continue };
+        let Some(target) = map.get_mut(field.as_str()) else {
+            let known: Vec<&str> = map.keys().map(String::as_str).collect();
+            return Err(format!(
+                "unknown field `{field}`; an entry has: {}",
+                known.join(", ")
+            ));
+        };
+        set_number(target, value)?;
+        matched += 1;
+    }
+    if matched == 0 {
+        return Err(format!("no entry of {list} is named or of kind `{who}`"));
+    }
+    Ok(())
+}
+
+/// `count.<kind>`: keeps the first `n` third parties of a kind, or copies the last one.
+fn set_count(scenario: &Scenario, segments: &[String], value: f64) -> Result<Scenario, String> {
+    let [_, kind_name] = segments else {
+        return Err("write count.<kind>, e.g. count.mediator".into());
+    };
+    let kind = kind_named(kind_name).ok_or_else(|| {
+        format!(
+            "unknown kind `{kind_name}`; known: {}",
+            ThirdPartyKind::NAMES
+        )
+    })?;
+    if value.fract() != 0.0 || value < 0.0 {
+        return Err("a count must be a whole number ≥ 0".into());
+    }
+    let n = value as usize;
+    let mut s = scenario.clone();
+    let of_kind: Vec<usize> = (0..s.third_parties.len())
+        .filter(|&j| s.third_parties[j].kind == kind)
+        .collect();
+    let Some(&last) = of_kind.last() else {
+        return Err(format!(
+            "the scenario has no {kind_name} to copy; add one to [[third_parties]]"
+        ));
+    };
+    if n < of_kind.len() {
+        let drop: Vec<usize> = of_kind[n..].to_vec();
+        let mut j = 0;
+        s.third_parties.retain(|_| {
+            let keep = !drop.contains(&j);
+            j += 1;
+            keep
+        });
+    } else {
+        let template: ThirdPartyConfig = s.third_parties[last].clone();
+        let mut copies = Vec::new();
+        for k in of_kind.len()..n {
+            let mut t = template.clone();
+            t.name = format!("{} #{}", template.name, k - of_kind.len() + 2);
+            copies.push(t);
+        }
+        let at = last + 1;
+        s.third_parties.splice(at..at, copies);
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_reach_sections_actors_and_kinds() {
+        let s = Scenario::baseline();
+        let t = apply(&s, "rotation.posting_months", 24.0).unwrap();
+        assert_eq!(t.rotation.posting_months, 24.0);
+        let t = apply(&s, "world.horizon_months", 60.0).unwrap();
+        assert_eq!(t.world.horizon_months, 60);
+        let t = apply(&s, "third_parties.\"State A\".leverage", 2.0).unwrap();
+        assert_eq!(t.third_parties[2].leverage, Some(2.0));
+        let t = apply(&s, "third_parties.diplomat.bias", 0.1).unwrap();
+        assert!(
+            t.third_parties
+                .iter()
+                .filter(|x| x.kind == ThirdPartyKind::Diplomat)
+                .all(|x| x.bias == 0.1)
+        );
+        let t = apply(&s, "parties.Government.capability", 0.7).unwrap();
+        assert_eq!(t.parties[0].capability, 0.7);
+        let t = apply(&s, "regimes.network.consensus_delay", 0.3).unwrap();
+        assert_eq!(t.regimes.network.consensus_delay, 0.3);
+    }
+
+    #[test]
+    fn counts_copy_or_drop_actors() {
+        let s = Scenario::baseline();
+        let t = apply(&s, "count.mediator", 4.0).unwrap();
+        let names: Vec<_> = t
+            .third_parties
+            .iter()
+            .filter(|x| x.kind == ThirdPartyKind::Mediator)
+            .map(|x| x.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "UN Envoy",
+                "Regional Envoy",
+                "Regional Envoy #2",
+                "Regional Envoy #3"
+            ]
+        );
+        let t = apply(&s, "count.diplomat", 1.0).unwrap();
+        assert_eq!(t.third_parties.len(), s.third_parties.len() - 2);
+    }
+
+    #[test]
+    fn bad_paths_say_what_exists() {
+        let s = Scenario::baseline();
+        let e = apply(&s, "rotation.posting_month", 24.0).unwrap_err();
+        assert!(e.allowed.contains("posting_months"), "{e}");
+        let e = apply(&s, "third_parties.Nobody.leverage", 1.0).unwrap_err();
+        assert!(e.allowed.contains("Nobody"), "{e}");
+        let e = apply(&s, "world.horizon_months", 12.5).unwrap_err();
+        assert!(e.allowed.contains("whole"), "{e}");
+        let e = apply(&s, "mechanisms.trust", 1.0).unwrap_err();
+        assert!(e.allowed.contains("switch"), "{e}");
+        assert!(apply(&s, "count.wizard", 2.0).is_err());
+    }
+}
