@@ -42,10 +42,17 @@ fn ten_thousand_runs(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("threads", threads), |b| {
             b.iter(|| {
                 let mut rows = 0usize;
-                run_units(&scenario, &plan, factory, 0..plan.units(), threads, &mut |chunk| {
-                    rows += chunk.len();
-                    Ok(())
-                })
+                run_units(
+                    &scenario,
+                    &plan,
+                    factory,
+                    0..plan.units(),
+                    threads,
+                    &mut |chunk| {
+                        rows += chunk.len();
+                        Ok(())
+                    },
+                )
                 .expect("sweep runs");
                 black_box(rows)
             })
