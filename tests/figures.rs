@@ -238,3 +238,39 @@ fn trace_refuses_a_bad_regime_or_replicate() {
     );
     assert!(!out.exists(), "no output folder on bad input");
 }
+
+#[test]
+fn scenario_toml_reproduces_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    let second = dir.path().join("second");
+    ok(&peacesim(&[
+        "run",
+        "--replicates",
+        "15",
+        "--seed",
+        "99",
+        "--regimes",
+        "competitive,network",
+        "--out",
+        first.to_str().unwrap(),
+        "--no-plots",
+        "-q",
+    ]));
+    let toml = first.join("scenario.toml");
+    ok(&peacesim(&[
+        "run",
+        toml.to_str().unwrap(),
+        "--out",
+        second.to_str().unwrap(),
+        "--no-plots",
+        "-q",
+    ]));
+    for file in ["runs.csv", "summary.csv", "timeseries.csv"] {
+        assert_eq!(
+            fs::read(first.join(file)).unwrap(),
+            fs::read(second.join(file)).unwrap(),
+            "{file} differs"
+        );
+    }
+}

@@ -41,7 +41,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run every regime of a scenario over paired replicates; write runs.csv, timeseries.csv,
-    /// summary.csv and manifest.json.
+    /// summary.csv, manifest.json, scenario.toml, figures (PNG and SVG) and report.html.
     Run(RunArgs),
     /// Narrate one run (one regime, one replicate): a chronicle on the terminal, events.csv, a
     /// timeline plot and an animated GIF. Replicate K is exactly replicate K of `run`.
@@ -82,7 +82,8 @@ struct RunArgs {
     /// competitive, hierarchical, network, contact_group.
     #[arg(long, value_delimiter = ',')]
     regimes: Option<Vec<String>>,
-    /// Replace an existing output folder that peacesim did not write.
+    /// Replace an existing output folder that peacesim did not write, deleting everything in
+    /// it.
     #[arg(long)]
     force: bool,
     /// Skip the plots and the HTML report (CSV files and manifest only).
@@ -112,7 +113,8 @@ struct TraceArgs {
     /// Output folder [default: output/<scenario>-trace-<regime>-<replicate>].
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Replace an existing output folder that peacesim did not write.
+    /// Replace an existing output folder that peacesim did not write, deleting everything in
+    /// it.
     #[arg(long)]
     force: bool,
     /// Skip the timeline plot and the animation.
@@ -140,7 +142,7 @@ struct SweepArgs {
     #[arg(long)]
     resume: bool,
     /// Replace an existing folder even if it holds an unfinished sweep or was not written by
-    /// peacesim.
+    /// peacesim, deleting everything in it.
     #[arg(long)]
     force: bool,
     /// Skip the plots.
@@ -159,7 +161,8 @@ struct MergeArgs {
     /// Output folder [default: output/<scenario>-sweep].
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Replace an existing output folder that peacesim did not write.
+    /// Replace an existing output folder that peacesim did not write, deleting everything in
+    /// it.
     #[arg(long)]
     force: bool,
     /// Skip the plots.
@@ -215,11 +218,16 @@ fn check(files: &[PathBuf]) -> Result<(), Failure> {
     for file in files {
         match Scenario::from_file(file) {
             Ok(s) => println!(
-                "{}: ok — scenario {:?}, {} parties, {} third parties, regimes {}",
+                "{}: ok — scenario {:?}, {} parties, {} third part{}, regimes {}",
                 file.display(),
                 s.scenario.name,
                 s.parties.len(),
                 s.third_parties.len(),
+                if s.third_parties.len() == 1 {
+                    "y"
+                } else {
+                    "ies"
+                },
                 s.experiment.regimes.join(", ")
             ),
             Err(e) => bad.push(e.to_string()),
@@ -330,6 +338,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         scenario: &scenario,
     };
     staged.write_file("manifest.json", &manifest.to_json()?)?;
+    staged.write_file("scenario.toml", scenario_toml(&scenario)?.as_bytes())?;
     if !args.no_plots {
         let info = ReportInfo {
             scenario: &scenario,
@@ -357,6 +366,15 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// The resolved scenario as TOML: `peacesim run <folder>/scenario.toml` reproduces the run.
+fn scenario_toml(scenario: &Scenario) -> anyhow::Result<String> {
+    let body = toml::to_string(scenario).context("cannot write scenario.toml")?;
+    Ok(format!(
+        "# The scenario of this run, with defaults and command-line options resolved.\n\
+         # `peacesim run scenario.toml` reproduces the run (same version of peacesim).\n\n{body}"
+    ))
 }
 
 fn progress_bar(len: u64, quiet: bool) -> ProgressBar {

@@ -44,7 +44,7 @@ pub fn render(scenario: &Scenario, results: &Results) -> String {
         let ci = agree.values.wilson95();
         let diff = &agree.difference;
         let diff_text = match (diff.mean(), diff.ci95()) {
-            _ if name == reference => "—".to_string(),
+            _ if name == reference => "(reference)".to_string(),
             (Some(m), Some((lo, hi))) => {
                 format!("{:+.1} [{:+.1}, {:+.1}]", 100.0 * m, 100.0 * lo, 100.0 * hi)
             }

@@ -157,7 +157,12 @@ pub fn summary_csv(results: &Results) -> Result<Vec<u8>> {
             } else {
                 s.values.ci95()
             };
-            let d = &s.difference;
+            // The reference's difference from itself is not a result: leave it empty.
+            let d = if r == results.reference {
+                &crate::experiment::stats::Moments::default()
+            } else {
+                &s.difference
+            };
             let dci = d.ci95();
             out.write_record([
                 name.as_str(),

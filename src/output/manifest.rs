@@ -18,8 +18,8 @@ pub struct Manifest<'a> {
     pub threads: usize,
     pub started: String,
     pub finished: String,
-    /// The scenario after defaults and command-line overrides: run it again with
-    /// `peacesim run` on this table saved as TOML.
+    /// The scenario after defaults and command-line overrides (also written as
+    /// `scenario.toml`, which `peacesim run` reads to reproduce the run).
     pub scenario: &'a Scenario,
 }
 

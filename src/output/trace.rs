@@ -2,7 +2,7 @@
 
 use super::fmt_opt;
 use crate::model::{Event, EventKind, Trace};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, ThirdPartyKind};
 use anyhow::Result;
 use std::fmt::Write;
 
@@ -35,6 +35,11 @@ impl Names<'_> {
             .map_or("", |p| p.name.as_str())
     }
 
+    fn kind(&self, j: Option<usize>) -> Option<ThirdPartyKind> {
+        j.and_then(|j| self.scenario.third_parties.get(j))
+            .map(|t| t.kind)
+    }
+
     /// A table is named by its convenor.
     fn table(&self, f: Option<usize>) -> String {
         match f {
@@ -50,10 +55,22 @@ fn describe(names: &Names, e: &Event) -> String {
     let actor = names.actor(e.actor);
     let party = names.party(e.party);
     match e.kind {
-        EventKind::Rotation => format!(
-            "{actor}'s posted person rotates out; the parties' mean trust in {actor} goes from \
-             {b:.2} to {a:.2}"
-        ),
+        EventKind::Rotation => {
+            let who = match names.kind(e.actor) {
+                Some(ThirdPartyKind::Diplomat) => "posted diplomat rotates out",
+                Some(ThirdPartyKind::Mediator) => "envoy is replaced",
+                Some(ThirdPartyKind::SupportOrg) => "lead staff member leaves",
+                Some(ThirdPartyKind::Insider) | None => "representative is replaced",
+            };
+            if (b - a).abs() < 0.005 {
+                format!("{actor}'s {who}; the parties' mean trust in {actor} stays at {a:.2}")
+            } else {
+                format!(
+                    "{actor}'s {who}; the parties' mean trust in {actor} {} from {b:.2} to {a:.2}",
+                    if a < b { "falls" } else { "rises" }
+                )
+            }
+        }
         EventKind::FundingEnded => {
             format!("{actor}'s project funding ends without renewal; its team disbands")
         }
@@ -64,8 +81,13 @@ fn describe(names: &Names, e: &Event) -> String {
         EventKind::ForumOpened => format!("{actor} opens a table"),
         EventKind::ForumClosed => format!("{} closes", names.table(e.forum)),
         EventKind::PartyJoined => format!("{party} engages at {}", names.table(e.forum)),
+        EventKind::PartySwitched if b < 0.005 => format!(
+            "{party} leaves {} for {}",
+            names.table(e.from_forum),
+            names.table(e.forum)
+        ),
         EventKind::PartySwitched => format!(
-            "{party} leaves {} for {} (felt pressure {b:.2} → {a:.2})",
+            "{party} leaves {} for {} (escaping pressure: {b:.2} → {a:.2})",
             names.table(e.from_forum),
             names.table(e.forum)
         ),
