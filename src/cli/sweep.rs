@@ -114,6 +114,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         None => Shard::WHOLE,
     };
     let plan = SweepPlan::new(&scenario, &config);
+    plan.check_points(&scenario)
+        .map_err(|p| Failure::Input(format!("{source}: invalid sweep point: {p}")))?;
     let hash = spec_hash(&scenario);
     let units = shard.units(plan.units());
     let name = &scenario.scenario.name;

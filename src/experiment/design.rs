@@ -79,7 +79,9 @@ impl SweepPlan {
         self.points.len() as u64 * self.replicates
     }
 
-    /// The scenario of point `p`: the base with every swept value written in.
+    /// The scenario of point `p`: the base with every swept value written in, checked as a
+    /// whole (values valid one by one can be invalid together, e.g. a posting jitter larger
+    /// than the posting).
     pub fn scenario_at(
         &self,
         base: &Scenario,
@@ -90,7 +92,29 @@ impl SweepPlan {
         for (name, &value) in self.names.iter().zip(&self.points[p]) {
             s = sweep::apply(&s, name, value)?;
         }
+        if let Some(problem) = crate::scenario::validate(&s).into_iter().next() {
+            let values: Vec<String> = self
+                .names
+                .iter()
+                .zip(&self.points[p])
+                .map(|(n, v)| format!("{n} = {v}"))
+                .collect();
+            return Err(crate::scenario::Problem {
+                field: problem.field,
+                value: problem.value,
+                allowed: format!(
+                    "{} (at sweep point {p}: {})",
+                    problem.allowed,
+                    values.join(", ")
+                ),
+            });
+        }
         Ok(s)
+    }
+
+    /// Checks every point before anything runs; the first invalid one is reported.
+    pub fn check_points(&self, base: &Scenario) -> Result<(), crate::scenario::Problem> {
+        (0..self.points.len()).try_for_each(|p| self.scenario_at(base, p).map(|_| ()))
     }
 }
 

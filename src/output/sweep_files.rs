@@ -496,6 +496,16 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<ShardFolder>> {
                 checkpoint.unit_end - checkpoint.unit_start
             );
         }
+        let csv = dir.join(SWEEP_RUNS);
+        let len = fs::metadata(&csv).map(|m| m.len()).unwrap_or(0);
+        if len < checkpoint.csv_bytes {
+            bail!(
+                "{}: is shorter ({len} bytes) than its checkpoint says ({} bytes): rows were lost \
+                 or cut. Run that shard again (with --force).",
+                csv.display(),
+                checkpoint.csv_bytes
+            );
+        }
         shards.push(ShardFolder {
             dir: dir.clone(),
             checkpoint,

@@ -180,9 +180,27 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
             }
         }
     }
-    let Some(points) = sweep_points(sweep) else {
+    if !c.problems.is_empty() {
         return;
-    };
+    }
+    // A grid whose size does not even fit in 128 bits is too large.
+    let points = sweep_points(sweep).unwrap_or(u128::MAX);
+    if points > super::sweep::MAX_SWEEP_POINTS {
+        c.fail(
+            "sweep",
+            if points == u128::MAX {
+                "more points than can be counted".to_string()
+            } else {
+                format!("{points} points")
+            },
+            format!(
+                "a sweep may have at most {} points (each is held in memory); use fewer values \
+                 or samples, and more replicates per point",
+                super::sweep::MAX_SWEEP_POINTS
+            ),
+        );
+        return;
+    }
     let replicates = sweep.replicates.unwrap_or(s.experiment.replicates) as u128;
     let runs = points
         .saturating_mul(replicates)
