@@ -5,6 +5,7 @@
 
 mod sweep;
 mod table;
+mod validate;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -52,6 +53,10 @@ enum Command {
     Sweep(SweepArgs),
     /// Merge the folders of a sharded sweep (--shard i/N) into the files of the whole sweep.
     Merge(MergeArgs),
+    /// Run the stylized facts of the model (MODEL.md) as paired experiments on a calibration
+    /// (the built-in baseline by default); print a table, write validation.csv and a figure;
+    /// exit 0 only if every check holds (1 if any fails).
+    Validate(ValidateArgs),
     /// Validate scenario files without running them.
     Check {
         /// Scenario files (TOML).
@@ -154,6 +159,28 @@ struct SweepArgs {
 }
 
 #[derive(Args, Debug)]
+struct ValidateArgs {
+    /// Scenario file (TOML) whose calibration to check. Without it, the built-in baseline.
+    file: Option<PathBuf>,
+    /// Worker threads; 0 = one per core. Results are identical for any value.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Output folder [default: output/<scenario>-validation].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace an existing output folder that peacesim did not write, deleting everything in
+    /// it.
+    #[arg(long)]
+    force: bool,
+    /// Skip the figure.
+    #[arg(long)]
+    no_plots: bool,
+    /// Print only failures.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args, Debug)]
 struct MergeArgs {
     /// The shard folders (every shard 0..N−1 of one sweep, in any order).
     #[arg(required = true)]
@@ -179,6 +206,8 @@ enum Failure {
     Input(String),
     /// Something failed while running or writing: exit 1.
     Runtime(anyhow::Error),
+    /// The command ran, and its answer is "no" (a stylized fact does not hold): exit 1.
+    Verdict(String),
 }
 
 impl From<anyhow::Error> for Failure {
@@ -194,6 +223,7 @@ pub fn main() -> ExitCode {
         Command::Trace(args) => trace(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => sweep::merge(args),
+        Command::Validate(args) => validate::validate(args),
         Command::Check { files } => check(&files),
         Command::Baseline => {
             print!("{BASELINE_TOML}");
@@ -208,6 +238,10 @@ pub fn main() -> ExitCode {
         }
         Err(Failure::Runtime(e)) => {
             eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Verdict(msg)) => {
+            eprintln!("{msg}");
             ExitCode::from(1)
         }
     }

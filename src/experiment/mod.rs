@@ -9,6 +9,7 @@
 pub mod design;
 pub mod stats;
 pub mod sweep;
+pub mod validation;
 
 use crate::model::{METRICS, RunOutcome, random::run_seed, simulate};
 use crate::regime::Regime;
@@ -129,6 +130,9 @@ pub struct Results {
     pub summary: Vec<Vec<OutcomeSummary>>,
     /// `[regime][month * METRICS + metric]`.
     pub timeseries: Vec<Vec<Moments>>,
+    /// `[regime]`: pressure delivered per unit of leverage spent, over runs that spent any —
+    /// how much of the leverage reaches the parties after dilution and lost credibility.
+    pub efficiency: Vec<Moments>,
 }
 
 impl Results {
@@ -150,6 +154,7 @@ impl Results {
             agreement_months: vec![vec![0; scenario.world.horizon_months as usize]; r],
             summary: vec![vec![OutcomeSummary::default(); OUTCOMES.len()]; r],
             timeseries: vec![vec![Moments::default(); months * METRICS.len()]; r],
+            efficiency: vec![Moments::default(); r],
         }
     }
 
@@ -159,6 +164,9 @@ impl Results {
         for (r, o) in rep.outcomes.iter().enumerate() {
             if let Some(m) = o.agreement_month {
                 self.agreement_months[r][m as usize - 1] += 1;
+            }
+            if o.leverage_spent > 0.0 {
+                self.efficiency[r].push(o.pressure_delivered / o.leverage_spent);
             }
         }
         for (r, vals) in values.iter().enumerate() {

@@ -72,6 +72,9 @@ pub struct RunOutcome {
     pub leverage_spent: f64,
     /// Staff time spent coordinating (staff-months).
     pub coordination_cost: f64,
+    /// Pressure that the leverage spent actually delivered to parties, after dilution by
+    /// alternative tables and loss of credibility (pressure units; not written to runs.csv).
+    pub pressure_delivered: f64,
     /// Share of the parties' acceptance that leverage bought at signing (0–1).
     pub agreement_leverage_share: Option<f64>,
     /// Local ownership of the agreement at signing: parties' trust in an involved insider (0–1).
@@ -197,8 +200,8 @@ impl<'s> World<'s> {
                     bias: t.bias,
                     ambition: t.ambition_level(),
                     mandate: t.mandate_level(),
-                    leverage_cap: t.leverage_capacity(),
-                    leverage: t.leverage_capacity(),
+                    leverage_cap: t.leverage_capacity() * scenario.leverage.capacity_scale,
+                    leverage: t.leverage_capacity() * scenario.leverage.capacity_scale,
                     knowledge: t.knowledge,
                     knowledge_effective: t.knowledge,
                     effectiveness: 1.0,

@@ -556,6 +556,7 @@ impl World<'_> {
             self.parties[target].pressure +=
                 amount * credibility / (1.0 + lv.dilution * alternatives);
             let after = self.parties[target].pressure;
+            self.outcome.pressure_delivered += after - before;
             self.log(|m| {
                 Event::new(m, EventKind::LeverageApplied)
                     .actor(source)

@@ -308,6 +308,7 @@ fn outcome_from_fields(f: &[&str]) -> Result<RunOutcome> {
         final_trust_third: num(f[11])?,
         leverage_spent: num(f[12])?,
         coordination_cost: num(f[13])?,
+        pressure_delivered: 0.0,
         agreement_leverage_share: None,
         agreement_ownership: None,
     })

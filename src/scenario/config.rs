@@ -187,6 +187,9 @@ impl Default for TrustConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LeverageConfig {
+    /// Multiplier of every third party's leverage capacity: more or less leverage in the
+    /// field, spread as the actors' capacities are (dimensionless).
+    pub capacity_scale: f64,
     /// Share of an actor's leverage capacity regenerated per month (fraction per month).
     pub regen_rate: f64,
     /// Most of its capacity an actor spends in one month (fraction per month).
@@ -206,6 +209,7 @@ pub struct LeverageConfig {
 impl Default for LeverageConfig {
     fn default() -> Self {
         Self {
+            capacity_scale: 1.0,
             regen_rate: 0.05,
             spend_rate: 0.2,
             pressure_decay: 0.15,

@@ -309,6 +309,7 @@ fn check_mechanism_parameters(c: &mut Checker, s: &Scenario) {
     c.unit("trust.bias_penalty", t.bias_penalty);
 
     let l = &s.leverage;
+    c.range("leverage.capacity_scale", l.capacity_scale, 0.0, 100.0);
     c.unit("leverage.regen_rate", l.regen_rate);
     c.unit("leverage.spend_rate", l.spend_rate);
     c.unit("leverage.pressure_decay", l.pressure_decay);

@@ -7,10 +7,12 @@
 mod run_figures;
 mod sweep_figures;
 mod trace_figures;
+mod validation_figure;
 
 pub use run_figures::{RUN_FIGURES, write_run_figures};
 pub use sweep_figures::write_sweep_figures;
 pub use trace_figures::{write_trace_animation, write_trace_timeline};
+pub use validation_figure::write_validation_figure;
 
 use anyhow::{Context, Result};
 use plotters::coord::Shift;

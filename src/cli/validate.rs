@@ -1,0 +1,104 @@
+//! `peacesim validate`.
+
+use super::{Failure, ValidateArgs};
+use peacesim::experiment::validation::{Check, REPLICATES, validate as run_checks};
+use peacesim::output::{StagedDir, fmt_f64, plots};
+use peacesim::scenario::{BASELINE_SOURCE, Scenario};
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn csv(checks: &[Check]) -> anyhow::Result<Vec<u8>> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "fact", "name", "metric", "expected", "value", "ci_low", "ci_high", "pass",
+    ])?;
+    for c in checks {
+        out.write_record([
+            c.fact.to_string().as_str(),
+            c.name,
+            &c.metric,
+            &c.expected,
+            &fmt_f64(c.value),
+            &fmt_f64(c.ci_low),
+            &fmt_f64(c.ci_high),
+            if c.pass { "1" } else { "0" },
+        ])?;
+    }
+    Ok(out.into_inner()?)
+}
+
+fn table(checks: &[Check]) -> String {
+    let mut s = format!(
+        "{:<2} {:<30} {:<62} {:<26} {:>26}  {}\n",
+        "#", "fact", "metric", "expected", "measured (95% CI)", "verdict"
+    );
+    for c in checks {
+        s.push_str(&format!(
+            "{:<2} {:<30} {:<62} {:<26} {:>26}  {}\n",
+            c.fact,
+            c.name,
+            c.metric,
+            c.expected,
+            format!("{:.2} [{:.2}, {:.2}]", c.value, c.ci_low, c.ci_high),
+            if c.pass { "pass" } else { "FAIL" }
+        ));
+    }
+    s
+}
+
+pub(super) fn validate(args: ValidateArgs) -> Result<(), Failure> {
+    let (scenario, source) = match &args.file {
+        Some(path) => (
+            Scenario::from_file(path).map_err(|e| Failure::Input(e.to_string()))?,
+            path.display().to_string(),
+        ),
+        None => (Scenario::baseline(), BASELINE_SOURCE.to_string()),
+    };
+    let target = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from("output").join(format!("{}-validation", scenario.scenario.name))
+    });
+    let staged =
+        StagedDir::create(&target, args.force).map_err(|e| Failure::Input(format!("{e:#}")))?;
+    let threads = if args.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        args.threads
+    };
+    let clock = Instant::now();
+    let quiet = args.quiet;
+    let checks = run_checks(&scenario, threads, &mut |what| {
+        if !quiet {
+            eprintln!("  running {what} ({REPLICATES} paired replicates)");
+        }
+    })?;
+    staged.write_file("validation.csv", &csv(&checks)?)?;
+    if !args.no_plots {
+        plots::write_validation_figure(&scenario.scenario.name, &checks, staged.dir())?;
+    }
+    let written = staged.commit()?;
+    let failed: Vec<&Check> = checks.iter().filter(|c| !c.pass).collect();
+    if !quiet {
+        print!("{}", table(&checks));
+        println!(
+            "\n{source}: {} of {} checks hold ({:.1} s) → {}/",
+            checks.len() - failed.len(),
+            checks.len(),
+            clock.elapsed().as_secs_f64(),
+            written.display()
+        );
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Verdict(format!(
+            "validation failed: {} of {} checks do not hold: {}",
+            failed.len(),
+            checks.len(),
+            failed
+                .iter()
+                .map(|c| format!("fact {} ({})", c.fact, c.metric))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )))
+    }
+}
