@@ -9,17 +9,32 @@
 //! the plan exactly as it applies the built-in regimes' plans, over the same paired replicates,
 //! so differences between regimes are the regimes' own.
 //!
-//! Run it with
+//! The same regime runs through both of peacesim's runners:
 //!
 //! ```text
+//! # paired replicates of one scenario (default: the baseline, 300 replicates)
 //! cargo run --release --example minimal_consultation [scenario.toml] [replicates]
+//!
+//! # the scenario's [sweep]: every point × replicate under every regime, written to OUT
+//! # (default: output/<scenario name>-minimal-consultation-sweep/)
+//! cargo run --release --example minimal_consultation -- sweep scenarios/sweep_rotation.toml [OUT]
 //! ```
+//!
+//! The sweep writes `sweep_runs.csv` and `sweep_summary.csv` in the layout of `peacesim sweep`
+//! (see output/README.md), so the same analysis scripts read them.
 
-use peacesim::experiment::{self, Design, Results};
+use anyhow::{Context, anyhow, bail};
+use peacesim::experiment::design::SweepPlan;
+use peacesim::experiment::sweep::{RegimeFactory, Shard, run_units};
+use peacesim::experiment::{self, Design, OUTCOMES, Results};
 use peacesim::model::World;
+use peacesim::output::sweep_files::{
+    SWEEP_RUNS, SWEEP_SUMMARY, SweepSummary, SweepWriter, fingerprint, summarize,
+    sweep_summary_csv, write_atomic,
+};
 use peacesim::regime::{self, Plan, Regime, plan_independent};
 use peacesim::scenario::Scenario;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Every actor acts on its own initiative but consults the others before a move.
@@ -77,34 +92,121 @@ impl Regime for MinimalConsultation {
     }
 }
 
+/// The regimes compared, in the order results report them: two built-in ones, configured from
+/// the scenario, then ours, which is just another `Arc<dyn Regime>`.
+///
+/// This function is also the sweep's [`RegimeFactory`]: the sweep calls it once per point, with
+/// that point's scenario, so built-in regimes whose parameters are swept pick them up.
+fn regimes(scenario: &Scenario) -> anyhow::Result<Vec<Arc<dyn Regime>>> {
+    let mut regimes: Vec<Arc<dyn Regime>> = Vec::new();
+    for name in ["competitive", "hierarchical"] {
+        let built_in = regime::built_in(name, scenario)
+            .ok_or_else(|| anyhow!("{name} is not a built-in regime"))?;
+        regimes.push(built_in);
+    }
+    regimes.push(Arc::new(MinimalConsultation::default()));
+    Ok(regimes)
+}
+
 fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let scenario = match args.next() {
-        Some(path) => Scenario::from_file(Path::new(&path))?,
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("sweep") => sweep(&args[1..]),
+        _ => paired_run(&args),
+    }
+}
+
+/// `[scenario.toml] [replicates]`: paired replicates of one scenario through `experiment::run`.
+fn paired_run(args: &[String]) -> anyhow::Result<()> {
+    let scenario = match args.first() {
+        Some(path) => Scenario::from_file(Path::new(path))?,
         None => Scenario::baseline(),
     };
-    let replicates = match args.next() {
+    let replicates = match args.get(1) {
         Some(n) => n.parse()?,
         None => 300,
     };
-
-    // Built-in regimes are configured from the scenario; ours is just another Arc<dyn Regime>.
-    let mut regimes: Vec<Arc<dyn Regime>> = ["competitive", "hierarchical"]
-        .iter()
-        .map(|name| regime::built_in(name, &scenario).expect("a built-in regime"))
-        .collect();
-    regimes.push(Arc::new(MinimalConsultation::default()));
-
     let design = Design {
         replicates,
         seed: scenario.experiment.seed,
         threads: 0, // one per core; results do not depend on it
-        regimes,
+        regimes: regimes(&scenario)?,
     };
     // `&mut ()` discards per-replicate results; pass a `ReplicateSink` to keep them.
     let results = experiment::run(&scenario, &design, &mut (), &mut |_done| {})?;
     print_agreement(&scenario, &results);
     Ok(())
+}
+
+/// `sweep <scenario.toml> [OUT]`: the scenario's `[sweep]` through `experiment::sweep::run_units`,
+/// the same path as `peacesim sweep` (without resuming, sharding or figures).
+fn sweep(args: &[String]) -> anyhow::Result<()> {
+    let Some(path) = args.first() else {
+        bail!("usage: minimal_consultation sweep <scenario.toml> [OUT]");
+    };
+    let scenario = Scenario::from_file(Path::new(path))?;
+    let Some(config) = scenario.sweep.clone() else {
+        bail!("{path}: has no [sweep] table (see scenarios/sweep_rotation.toml)");
+    };
+    let out = match args.get(1) {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from("output").join(format!(
+            "{}-minimal-consultation-sweep",
+            scenario.scenario.name
+        )),
+    };
+
+    // 1. The points, each checked as a whole scenario before anything runs.
+    let plan = SweepPlan::new(&scenario, &config);
+    plan.check_points(&scenario)
+        .map_err(|p| anyhow!("{path}: invalid sweep point: {p}"))?;
+
+    // 2. The regimes' names, in the factory's order: they label the rows and the summary.
+    //    They are passed explicitly rather than written into `scenario.experiment.regimes`,
+    //    which accepts only built-in names (every point's scenario is validated again).
+    let names: Vec<String> = regimes(&scenario)?
+        .iter()
+        .map(|r| r.name().to_string())
+        .collect();
+
+    // 3. Run every unit (point × replicate; each runs every regime from the replicate's seed),
+    //    appending each chunk's rows to sweep_runs.csv as it arrives.
+    let units = 0..plan.units();
+    let mut writer = SweepWriter::start(
+        &out,
+        &sweep_fingerprint(&scenario, &names)?,
+        Shard::WHOLE,
+        units.clone(),
+        &plan,
+        names.clone(),
+        false, // never replace a folder that peacesim did not write
+    )
+    .with_context(|| {
+        format!(
+            "cannot start the sweep in {} (this example neither resumes nor forces: delete the \
+             folder or choose another OUT)",
+            out.display()
+        )
+    })?;
+    let factory: &RegimeFactory = &regimes;
+    run_units(&scenario, &plan, factory, units, 0, &mut |chunk| {
+        writer.write_chunk(&plan, chunk)
+    })?;
+
+    // 4. Per point and regime, every outcome's n, mean and 95% interval, read back from the rows.
+    let summary = summarize(&out.join(SWEEP_RUNS), &plan, &names)?;
+    write_atomic(&out, SWEEP_SUMMARY, &sweep_summary_csv(&plan, &summary)?)?;
+    writer.finish()?;
+
+    print_sweep_agreement(&scenario, &plan, &summary, &out);
+    Ok(())
+}
+
+/// Identifies the sweep in its checkpoint: the resolved scenario and the regimes' names.
+fn sweep_fingerprint(scenario: &Scenario, names: &[String]) -> anyhow::Result<String> {
+    let mut bytes = serde_json::to_vec(scenario)?;
+    bytes.extend(names.join(",").bytes());
+    Ok(fingerprint(&bytes))
 }
 
 /// Agreement rate per regime with its Wilson 95% interval, and the paired difference from the
@@ -139,5 +241,53 @@ fn print_agreement(scenario: &Scenario, results: &Results) {
             _ => "–".into(),
         };
         println!("{name:<22} {rate:>22} {diff:>26}");
+    }
+}
+
+/// Per sweep point: the swept values and the agreement rate (%) under each regime.
+fn print_sweep_agreement(
+    scenario: &Scenario,
+    plan: &SweepPlan,
+    summary: &SweepSummary,
+    out: &Path,
+) {
+    let agreement = OUTCOMES
+        .iter()
+        .position(|o| *o == "agreement")
+        .expect("agreement is an outcome");
+    println!(
+        "{}: {} design, {} points × {} paired replicates × {} regimes → {}/",
+        scenario.scenario.name,
+        plan.design.as_str(),
+        plan.points.len(),
+        plan.replicates,
+        summary.regimes.len(),
+        out.display()
+    );
+    println!(
+        "agreement % within {} months, per point and regime",
+        scenario.world.horizon_months
+    );
+    let columns: Vec<&String> = plan.names.iter().chain(&summary.regimes).collect();
+    let widths: Vec<usize> = columns.iter().map(|c| c.len().max(6)).collect();
+    let mut header = format!("{:>5}", "point");
+    for (c, w) in columns.iter().zip(&widths) {
+        header += &format!("  {c:>w$}");
+    }
+    println!("{header}");
+    for (p, values) in plan.points.iter().enumerate() {
+        let mut line = format!("{p:>5}");
+        let mut w = widths.iter();
+        for v in values {
+            line += &format!("  {v:>w$}", w = w.next().unwrap());
+        }
+        for r in 0..summary.regimes.len() {
+            let rate = match summary.mean(p, r, agreement) {
+                Some(m) => format!("{:.1}", 100.0 * m),
+                None => "–".into(),
+            };
+            line += &format!("  {rate:>w$}", w = w.next().unwrap());
+        }
+        println!("{line}");
     }
 }
