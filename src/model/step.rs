@@ -809,17 +809,33 @@ impl World<'_> {
     }
 
     /// Party `i`'s acceptance of the text at table `f`, and the part leverage contributes.
-    fn acceptance(&self, i: usize, f: usize) -> (f64, f64, f64) {
+    /// Party `i`'s acceptance of the text at table `f`, and the share of its hurting that
+    /// leverage supplied (the rest is the war's own pain).
+    fn acceptance(&self, i: usize, f: usize) -> (f64, f64) {
         let fc = &self.scenario.forums;
         let p = &self.parties[i];
-        let from_readiness = fc.accept_readiness * p.readiness;
-        let from_leverage = self.scenario.leverage.effect * p.pressure;
         let logit = fc.accept_base
-            + from_readiness
+            + fc.accept_readiness * p.readiness
             + fc.accept_trust * (self.party_trust(i, f) - 0.5)
-            + from_leverage
             - self.scenario.patrons.acceptance_penalty * p.patron;
-        (logistic(logit), from_readiness, from_leverage)
+        let applied = self.applied_pain(p);
+        let share = if p.pain + applied > 0.0 {
+            applied / (p.pain + applied)
+        } else {
+            0.0
+        };
+        (logistic(logit), share)
+    }
+
+    /// The pain leverage adds: sticks and withheld carrots make the stalemate hurt more
+    /// (Zartman's mediator as manipulator). It acts through ripeness, so no amount of it makes
+    /// a party that expects to win accept.
+    fn applied_pain(&self, p: &super::ConflictParty) -> f64 {
+        if self.scenario.mechanisms.leverage {
+            self.scenario.leverage.effect * p.pressure
+        } else {
+            0.0
+        }
     }
 
     /// At the (at most one) complete table with enough progress, the parties sign with a
@@ -835,23 +851,19 @@ impl World<'_> {
         if progress < fc.signing_progress {
             return;
         }
-        let (mut chance, mut readiness_part, mut leverage_part) =
-            (fc.agreement_rate * progress, 0.0, 0.0);
+        let (mut chance, mut share_sum) = (fc.agreement_rate * progress, 0.0);
         for i in 0..self.parties.len() {
-            let (a, r, l) = self.acceptance(i, f);
+            let (a, share) = self.acceptance(i, f);
             chance *= a;
-            readiness_part += r;
-            leverage_part += l;
+            share_sum += share;
         }
         let u = self.streams.world_u[self.parties.len() * WORLD_PER_PARTY];
         if u >= chance {
             return;
         }
-        let share = if readiness_part + leverage_part > 0.0 {
-            leverage_part / (readiness_part + leverage_part)
-        } else {
-            0.0
-        };
+        // How much of the parties' hurting leverage supplied: agreements bought with it are
+        // fragile once it is withdrawn (Beardsley 2008, 2011).
+        let share = share_sum / self.parties.len() as f64;
         self.outcome.agreement_month = Some(self.month + 1);
         self.outcome.agreement_leverage_share = Some(share);
         self.outcome.agreement_ownership = Some(self.local_ownership(plan, f));
@@ -980,11 +992,13 @@ impl World<'_> {
         for i in 0..np {
             let own = strength(&self.parties[i]);
             let others = (total - own) / (np - 1) as f64;
+            let felt = self.parties[i].pain + self.applied_pain(&self.parties[i]);
             let p = &mut self.parties[i];
             p.win_estimate = logistic(rp.win_slope * (own - others) + p.optimism);
             p.readiness = if self.scenario.mechanisms.ripeness {
-                // Zartman's mutually hurting stalemate: hurting, and not expecting to win.
-                logistic((p.pain - rp.pain_threshold) / rp.pain_width)
+                // Zartman's mutually hurting stalemate: hurting (the war's pain and the pain
+                // leverage adds), and not expecting to win.
+                logistic((felt - rp.pain_threshold) / rp.pain_width)
                     * logistic((rp.win_threshold - p.win_estimate) / rp.win_width)
             } else {
                 rp.off_level

@@ -58,16 +58,28 @@ impl Regime for Hierarchical {
 }
 
 /// The plan of a regime led by `lead`: its table is the only one; every other active actor
-/// backs it. During a lapse (the lead's person has rotated and been in post for less than
-/// `gap_months`) or before the lead arrives, everyone acts on their own.
+/// backs it. Before the lead arrives, everyone acts on their own. During a lapse (the lead's
+/// person has rotated and been in post for at most `gap_months`), the table goes on under
+/// the newcomer but coordination stops: nothing is pooled, vetted or shared, and the other
+/// actors use their leverage and make public moves on their own (support organisations keep
+/// supporting the table). They do not open rival tables: roles were allocated, and a rival
+/// process takes longer to set up than a handover lasts.
 pub(crate) fn plan_led(world: &World, plan: &mut Plan, lead: usize, style: &LeadStyle) {
     let month = world.month();
     let l = &world.third_parties()[lead];
+    if !l.is_active(month) {
+        plan_independent(world, plan);
+        return;
+    }
     // A successor who arrived this month has tenure 1 when regimes plan: the lapse covers
     // tenures 1..=gap_months, i.e. exactly `gap_months` months.
-    let lapse = l.rotations > 0 && l.tenure <= style.gap_months;
-    if lapse || !l.is_active(month) {
-        plan_independent(world, plan);
+    if l.rotations > 0 && l.tenure <= style.gap_months {
+        plan.convenes[lead] = true;
+        for (j, a) in world.third_parties().iter().enumerate() {
+            if j != lead && !a.can_convene() && a.is_active(month) {
+                plan.backs[j] = Some(lead);
+            }
+        }
         return;
     }
     plan.convenes[lead] = true;

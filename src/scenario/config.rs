@@ -196,7 +196,9 @@ pub struct LeverageConfig {
     pub spend_rate: f64,
     /// Monthly decay of the pressure a party feels (fraction per month).
     pub pressure_decay: f64,
-    /// Weight of felt pressure in a party's acceptance of a deal (logit units per pressure unit).
+    /// Pain that a unit of felt pressure adds to the war's own pain when a party weighs its
+    /// readiness: leverage ripens a conflict, it does not replace ripeness (pain units per
+    /// pressure unit).
     pub effect: f64,
     /// Dilution per alternative forum a party can turn to (dimensionless).
     pub dilution: f64,
@@ -213,7 +215,7 @@ impl Default for LeverageConfig {
             regen_rate: 0.05,
             spend_rate: 0.2,
             pressure_decay: 0.15,
-            effect: 2.0,
+            effect: 0.25,
             dilution: 0.5,
             contradiction: 0.3,
             pressed_threshold: 0.15,
@@ -305,7 +307,7 @@ impl Default for RipenessConfig {
             win_width: 0.07,
             win_slope: 4.0,
             optimism_sd: 0.3,
-            pain_rate: 0.01,
+            pain_rate: 0.02,
             pain_recovery: 0.01,
             off_level: 0.5,
         }
@@ -404,8 +406,8 @@ impl Default for ForumConfig {
             shop_escape: 0.5,
             agreement_rate: 0.2,
             signing_progress: 0.5,
-            accept_base: -3.0,
-            accept_readiness: 5.0,
+            accept_base: -7.0,
+            accept_readiness: 12.0,
             accept_trust: 2.0,
         }
     }
@@ -505,7 +507,7 @@ pub struct ImplementationConfig {
 impl Default for ImplementationConfig {
     fn default() -> Self {
         Self {
-            base_relapse_hazard: 0.003,
+            base_relapse_hazard: 0.005,
             leverage_fragility: 2.0,
             followup_protection: 0.5,
             ownership_protection: 0.3,
