@@ -57,16 +57,18 @@ fn describe(names: &Names, e: &Event) -> String {
     match e.kind {
         EventKind::Rotation => {
             let who = match names.kind(e.actor) {
-                Some(ThirdPartyKind::Diplomat) => "posted diplomat rotates out",
-                Some(ThirdPartyKind::Mediator) => "envoy is replaced",
-                Some(ThirdPartyKind::SupportOrg) => "lead staff member leaves",
-                Some(ThirdPartyKind::Insider) | None => "representative is replaced",
+                Some(ThirdPartyKind::Diplomat) => format!("{actor}'s posted diplomat rotates out"),
+                Some(ThirdPartyKind::Mediator) => format!("{actor} changes envoy"),
+                Some(ThirdPartyKind::SupportOrg) => format!("{actor}'s lead staff member leaves"),
+                Some(ThirdPartyKind::Insider) | None => {
+                    format!("{actor}'s representative is succeeded")
+                }
             };
             if (b - a).abs() < 0.005 {
-                format!("{actor}'s {who}; the parties' mean trust in {actor} stays at {a:.2}")
+                format!("{who}; the parties' mean trust in {actor} stays at {a:.2}")
             } else {
                 format!(
-                    "{actor}'s {who}; the parties' mean trust in {actor} {} from {b:.2} to {a:.2}",
+                    "{who}; the parties' mean trust in {actor} {} from {b:.2} to {a:.2}",
                     if a < b { "falls" } else { "rises" }
                 )
             }
