@@ -808,7 +808,6 @@ impl World<'_> {
             .sum()
     }
 
-    /// Party `i`'s acceptance of the text at table `f`, and the part leverage contributes.
     /// Party `i`'s acceptance of the text at table `f`, and the share of its hurting that
     /// leverage supplied (the rest is the war's own pain).
     fn acceptance(&self, i: usize, f: usize) -> (f64, f64) {
