@@ -29,8 +29,8 @@ pub enum EventKind {
     DoNoHarmViolation,
     /// Leverage pressed a party; `before`/`after` = its felt pressure.
     LeverageApplied,
-    /// The parties signed at `forum`; `before` = its progress, `after` = the leverage share of
-    /// acceptance.
+    /// The parties signed at `forum`; `before` = its progress, `after` = the share of the
+    /// parties' hurting that leverage supplied.
     Agreement,
     /// The agreement collapsed.
     Relapse,

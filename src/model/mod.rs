@@ -75,7 +75,7 @@ pub struct RunOutcome {
     /// Pressure that the leverage spent actually delivered to parties, after dilution by
     /// alternative tables and loss of credibility (pressure units; not written to runs.csv).
     pub pressure_delivered: f64,
-    /// Share of the parties' acceptance that leverage bought at signing (0–1).
+    /// Share of the parties' hurting that leverage supplied at signing (0–1).
     pub agreement_leverage_share: Option<f64>,
     /// Local ownership of the agreement at signing: parties' trust in an involved insider (0–1).
     pub agreement_ownership: Option<f64>,

@@ -103,8 +103,8 @@ fn describe(names: &Names, e: &Event) -> String {
             format!("{actor} presses {party} (felt pressure {b:.2} → {a:.2})")
         }
         EventKind::Agreement => format!(
-            "the parties sign an agreement at {} (progress {b:.2}; leverage bought {:.0}% of \
-             their acceptance)",
+            "the parties sign an agreement at {} (progress {b:.2}; leverage supplied {:.0}% of \
+             their hurting)",
             names.table(e.forum),
             100.0 * a
         ),
