@@ -8,6 +8,7 @@ mod agents;
 mod events;
 pub mod random;
 mod step;
+mod trust;
 
 pub use agents::{ConflictParty, Forum, ThirdParty};
 pub use events::{Event, EventKind};
@@ -96,13 +97,21 @@ pub struct World<'s> {
     party_trust_base: Vec<f64>,
     /// Month until which party i's trust in j cannot rebuild (do no harm).
     grudge_until: Vec<u32>,
-    /// Third party a's trust in b at `a * n_actors + b`.
-    actor_trust: Vec<f64>,
+    /// Third parties' trust in each other.
+    actor_trust: trust::TrustMatrix,
     /// Third party j had a funded support organisation behind it last month (handover).
     supported: Vec<bool>,
     streams: Streams,
     /// Scratch: leverage pushes this month (source actor, target party, amount, pooled).
     pushes: Vec<(usize, usize, f64, bool)>,
+    /// Scratch: cooperating members (or rival convenors) this month.
+    members: Vec<usize>,
+    /// Scratch: tables a funded support organisation backs this month.
+    table_supported: Vec<bool>,
+    /// Scratch: technical support per table this month.
+    support: Vec<f64>,
+    /// Scratch: alternative tables each party could turn to this month.
+    alternatives: Vec<u32>,
     /// Scratch: uncoordinated sources pressing each party this month.
     sources: Vec<u32>,
     outcome: RunOutcome,
@@ -215,10 +224,7 @@ impl<'s> World<'s> {
             })
             .collect();
 
-        let mut actor_trust = vec![scenario.trust.initial_among_third_parties; nt * nt];
-        for a in 0..nt {
-            actor_trust[a * nt + a] = 1.0;
-        }
+        let actor_trust = trust::TrustMatrix::new(nt, scenario.trust.initial_among_third_parties);
 
         let mut world = Self {
             scenario,
@@ -235,6 +241,10 @@ impl<'s> World<'s> {
             streams,
             pushes: Vec::with_capacity(2 * nt + np),
             sources: vec![0; np],
+            members: Vec::with_capacity(nt),
+            table_supported: vec![false; nt],
+            support: vec![0.0; nt],
+            alternatives: vec![0; np],
             outcome: RunOutcome::default(),
             negotiating_months: 0,
             parallel_sum: 0.0,
@@ -286,7 +296,12 @@ impl<'s> World<'s> {
 
     /// Third party `a`'s trust in third party `b` (0–1).
     pub fn actor_trust(&self, a: usize, b: usize) -> f64 {
-        self.actor_trust[a * self.actors.len() + b]
+        self.actor_trust.get(a, b)
+    }
+
+    /// Third party `a`'s mean trust in all the others (O(1)).
+    pub fn mean_actor_trust_of(&self, a: usize) -> f64 {
+        self.actor_trust.mean_of(a)
     }
 
     /// Mean trust of all parties in third party `j`.

@@ -184,8 +184,9 @@ impl World<'_> {
             if b == j {
                 continue;
             }
-            for k in [j * nt + b, b * nt + j] {
-                self.actor_trust[k] = base + keep * (self.actor_trust[k] - base);
+            for (x, y) in [(j, b), (b, j)] {
+                let t = self.actor_trust.get(x, y);
+                self.actor_trust.set(x, y, base + keep * (t - base));
             }
         }
         let a = &mut self.actors[j];
@@ -390,22 +391,19 @@ impl World<'_> {
                     best_knowledge = best_knowledge.max(self.actors[a].knowledge);
                 }
             }
+            self.members.clear();
             for a in 0..nt {
-                if !(plan.cooperating[a] && self.actors[a].is_active(month)) {
-                    continue;
+                if plan.cooperating[a] && self.actors[a].is_active(month) {
+                    self.members.push(a);
                 }
-                let shared = info.overview_weight * plan.information_sharing * best_knowledge;
+            }
+            let shared = info.overview_weight * plan.information_sharing * best_knowledge;
+            for &a in &self.members {
                 let actor = &mut self.actors[a];
                 actor.knowledge_effective = actor.knowledge_effective.max(shared);
-                if !self.scenario.mechanisms.trust {
-                    continue;
-                }
-                for b in 0..nt {
-                    if b != a && plan.cooperating[b] && self.actors[b].is_active(month) {
-                        let t = &mut self.actor_trust[a * nt + b];
-                        *t += step * (1.0 - *t);
-                    }
-                }
+            }
+            if self.scenario.mechanisms.trust {
+                self.share_trust(step, info.contacts as usize);
             }
         }
         // Support organisations' analysis goes to the lead of the table they back.
@@ -428,18 +426,46 @@ impl World<'_> {
     /// Which actors a funded support organisation stands behind this month: the convenor of the
     /// table it backs and that table's other backers. Their next handover keeps more (ODD 7.2).
     fn mark_support(&mut self, plan: &Plan) {
-        self.supported.fill(false);
+        // First the tables a funded support organisation backs, then everyone at or behind
+        // such a table: two linear passes.
+        self.table_supported.fill(false);
         for m in 0..self.actors.len() {
             let a = &self.actors[m];
-            if a.kind != ThirdPartyKind::SupportOrg || !a.is_active(self.month) {
-                continue;
+            if a.kind == ThirdPartyKind::SupportOrg
+                && a.is_active(self.month)
+                && let Some(f) = plan.backs[m]
+            {
+                self.table_supported[f] = true;
             }
-            if let Some(f) = plan.backs[m] {
-                for j in 0..self.actors.len() {
-                    if j == f || plan.backs[j] == Some(f) {
-                        self.supported[j] = true;
-                    }
-                }
+        }
+        for j in 0..self.actors.len() {
+            self.supported[j] =
+                self.table_supported[j] || plan.backs[j].is_some_and(|f| self.table_supported[f]);
+        }
+    }
+
+    /// Sharing builds trust between members who share: in a network of up to `contacts + 1`
+    /// members everyone shares with everyone; in a larger one each member shares with its
+    /// `contacts` nearest neighbours in the member list (a sparse network: cost grows with the
+    /// members, not with their pairs).
+    fn share_trust(&mut self, step: f64, contacts: usize) {
+        let m = self.members.len();
+        let contacts = contacts.max(1);
+        for p in 0..m {
+            let a = self.members[p];
+            let partners = if m <= contacts + 1 { m - 1 } else { contacts };
+            for k in 1..=partners {
+                // Dense: every other member; sparse: alternate neighbours p+1, p−1, p+2, …
+                let q = if m <= contacts + 1 {
+                    (p + k) % m
+                } else if k % 2 == 1 {
+                    (p + k.div_ceil(2)) % m
+                } else {
+                    (p + m - k / 2) % m
+                };
+                let b = self.members[q];
+                let t = self.actor_trust.get(a, b);
+                self.actor_trust.set(a, b, t + step * (1.0 - t));
             }
         }
     }
@@ -544,6 +570,9 @@ impl World<'_> {
                 self.sources[target] += 1;
             }
         }
+        for i in 0..self.parties.len() {
+            self.alternatives[i] = self.alternatives(plan, i) as u32;
+        }
         for k in 0..self.pushes.len() {
             let (source, target, amount, pooled) = self.pushes[k];
             let credibility = if pooled {
@@ -551,7 +580,7 @@ impl World<'_> {
             } else {
                 (1.0 - lv.contradiction * (self.sources[target].saturating_sub(1)) as f64).max(0.0)
             };
-            let alternatives = self.alternatives(plan, target) as f64;
+            let alternatives = f64::from(self.alternatives[target]);
             let before = self.parties[target].pressure;
             self.parties[target].pressure +=
                 amount * credibility / (1.0 + lv.dilution * alternatives);
@@ -577,6 +606,7 @@ impl World<'_> {
 
     fn make_moves(&mut self, plan: &Plan) {
         let month = self.month;
+        let best_knowledge = self.best_cooperating_knowledge(plan);
         for j in 0..self.actors.len() {
             let a = &self.actors[j];
             if !a.is_active(month) || !a.can_convene() {
@@ -597,7 +627,7 @@ impl World<'_> {
                 continue;
             }
             let knowledge = if plan.cooperating[j] && d[D_CONSULT] < plan.consultation {
-                self.best_cooperating_knowledge(plan)
+                best_knowledge
             } else {
                 a.knowledge_effective
             };
@@ -738,18 +768,19 @@ impl World<'_> {
         }
         let tr = &self.scenario.trust;
         let loss = (tr.rivalry_rate * tr.break_build_ratio * tr.build_rate).min(1.0);
-        let nt = self.actors.len();
-        for a in 0..nt {
-            if !(self.forums[a].open && self.forums[a].parties_present > 0) {
-                continue;
+        // Only convenors of tables holding parties are rivals: pairs among them, not among
+        // all actors.
+        self.members.clear();
+        for a in 0..self.actors.len() {
+            if self.forums[a].open && self.forums[a].parties_present > 0 {
+                self.members.push(a);
             }
-            for b in 0..nt {
-                let rival = b != a
-                    && self.forums[b].open
-                    && self.forums[b].parties_present > 0
-                    && !(plan.cooperating[a] && plan.cooperating[b]);
-                if rival {
-                    self.actor_trust[a * nt + b] *= 1.0 - loss;
+        }
+        for &a in &self.members {
+            for &b in &self.members {
+                if b != a && !(plan.cooperating[a] && plan.cooperating[b]) {
+                    let t = self.actor_trust.get(a, b);
+                    self.actor_trust.set(a, b, t * (1.0 - loss));
                 }
             }
         }
@@ -760,6 +791,7 @@ impl World<'_> {
     fn advance_talks(&mut self, plan: &Plan) {
         let fc = &self.scenario.forums;
         let month = self.month;
+        self.tally_support(plan, month);
         for f in 0..self.forums.len() {
             if !self.forums[f].open || !self.forums[f].acted || self.forums[f].parties_present == 0
             {
@@ -774,7 +806,7 @@ impl World<'_> {
                 }
             }
             let mean_trust = trust_sum / self.forums[f].parties_present as f64;
-            let support = self.support_at(plan, f, month);
+            let support = self.support[f];
             let rate =
                 fc.progress_rate * self.actors[f].effectiveness * mean_trust * (1.0 + support);
             let complete = self.table_complete(f);
@@ -790,22 +822,24 @@ impl World<'_> {
         self.try_signing(plan);
     }
 
-    /// Technical support from funded support organisations backing table `f`.
-    fn support_at(&self, plan: &Plan, f: usize, month: u32) -> f64 {
+    /// Technical support from funded support organisations, per table they back (one pass).
+    fn tally_support(&mut self, plan: &Plan, month: u32) {
         let strength = self.scenario.funding.support_strength;
         let absorption = if plan.pooled {
             plan.support_absorption
         } else {
             1.0
         };
-        (0..self.actors.len())
-            .filter(|&m| {
-                self.actors[m].kind == ThirdPartyKind::SupportOrg
-                    && self.actors[m].is_active(month)
-                    && plan.backs[m] == Some(f)
-            })
-            .map(|m| strength * self.actors[m].effectiveness * absorption)
-            .sum()
+        self.support.fill(0.0);
+        for m in 0..self.actors.len() {
+            let a = &self.actors[m];
+            if a.kind == ThirdPartyKind::SupportOrg
+                && a.is_active(month)
+                && let Some(f) = plan.backs[m]
+            {
+                self.support[f] += strength * a.effectiveness * absorption;
+            }
+        }
     }
 
     /// Party `i`'s acceptance of the text at table `f`, and the share of its hurting that
@@ -1034,12 +1068,7 @@ impl World<'_> {
     }
 
     fn mean_actor_trust(&self) -> f64 {
-        let nt = self.actors.len();
-        if nt < 2 {
-            return 1.0;
-        }
-        let diagonal = nt as f64; // each actor trusts itself fully (1.0)
-        (self.actor_trust.iter().sum::<f64>() - diagonal) / (nt * (nt - 1)) as f64
+        self.actor_trust.mean()
     }
 
     pub(super) fn finish(mut self) -> (RunOutcome, Vec<Event>) {

@@ -42,14 +42,10 @@ impl Regime for Network {
     fn plan(&self, world: &World, plan: &mut Plan) {
         let month = world.month();
         let actors = world.third_parties();
-        let n_active = actors.iter().filter(|a| a.is_active(month)).count();
+        // Membership reads each actor's mean trust in all the others from the world's running
+        // sums (O(1) per actor; actors not yet present count at their initial trust).
         for a in (0..actors.len()).filter(|&a| actors[a].is_active(month)) {
-            let trust: f64 = (0..actors.len())
-                .filter(|&b| b != a && actors[b].is_active(month))
-                .map(|b| world.actor_trust(a, b))
-                .sum();
-            let others = n_active.saturating_sub(1).max(1) as f64;
-            plan.cooperating[a] = trust / others >= self.params.trust_threshold;
+            plan.cooperating[a] = world.mean_actor_trust_of(a) >= self.params.trust_threshold;
         }
         let members = plan.members();
         let best = (0..actors.len())

@@ -446,6 +446,9 @@ pub struct InformationConfig {
     pub overview_weight: f64,
     /// Context knowledge a funded support organisation's analysis adds to the lead it backs (knowledge units).
     pub analysis_boost: f64,
+    /// Members each cooperating actor shares information with: all of them in a network of up
+    /// to contacts + 1, its nearest neighbours in a larger one (count).
+    pub contacts: u32,
 }
 
 impl Default for InformationConfig {
@@ -454,6 +457,7 @@ impl Default for InformationConfig {
             sharing_rate: 0.3,
             overview_weight: 0.8,
             analysis_boost: 0.2,
+            contacts: 6,
         }
     }
 }

@@ -407,6 +407,9 @@ fn check_mechanism_parameters(c: &mut Checker, s: &Scenario) {
     c.unit("information.sharing_rate", i.sharing_rate);
     c.unit("information.overview_weight", i.overview_weight);
     c.unit("information.analysis_boost", i.analysis_boost);
+    if i.contacts == 0 {
+        c.fail("information.contacts", 0, "must be at least 1");
+    }
 
     let pa = &s.patrons;
     c.unit("patrons.surge_hazard", pa.surge_hazard);
@@ -587,11 +590,7 @@ fn check_lead(c: &mut Checker, s: &Scenario, field: &str, name: &str) {
             format!("{name:?}"),
             format!(
                 "must be empty (the mediator with the highest mandate) or a third party: {}",
-                s.third_parties
-                    .iter()
-                    .map(|t| t.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                name_list(s.third_parties.iter().map(|t| t.name.as_str()))
             ),
         ),
         Some(i) if s.third_parties[i].kind == ThirdPartyKind::SupportOrg => c.fail(
@@ -604,9 +603,17 @@ fn check_lead(c: &mut Checker, s: &Scenario, field: &str, name: &str) {
 }
 
 fn party_names(s: &Scenario) -> String {
-    s.parties
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    name_list(s.parties.iter().map(|p| p.name.as_str()))
+}
+
+/// Names for a message: all of a short list, the first ten of a long one.
+fn name_list<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> String {
+    const SHOWN: usize = 10;
+    let total = names.len();
+    let shown: Vec<&str> = names.take(SHOWN).collect();
+    if total > SHOWN {
+        format!("{}, … ({} in all)", shown.join(", "), total)
+    } else {
+        shown.join(", ")
+    }
 }
