@@ -123,6 +123,17 @@ fn sync_dir(dir: &Path) {
 
 /// Refuses a target that is a symlink, a file, or a folder peacesim did not write.
 pub(crate) fn check_replaceable(target: &Path, force: bool) -> Result<()> {
+    // The folder that will hold the results must not be reached through a link either: a
+    // linked `output/` would send results, and the replacement of old ones, elsewhere.
+    if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty())
+        && fs::symlink_metadata(parent).is_ok_and(|m| m.file_type().is_symlink())
+    {
+        bail!(
+            "{}: the folder holding the output is a symbolic link; peacesim does not write \
+             through links. Choose another --out folder.",
+            parent.display()
+        );
+    }
     let Ok(meta) = fs::symlink_metadata(target) else {
         return Ok(());
     };
