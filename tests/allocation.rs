@@ -4,15 +4,23 @@ use peacesim::model::{METRICS, simulate};
 use peacesim::regime::built_in;
 use peacesim::scenario::Scenario;
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    // Per thread: the test harness's own threads may allocate at any time; only this thread's
+    // allocations belong to the run being measured.
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -26,9 +34,9 @@ static GLOBAL: Counting = Counting;
 fn allocations_of_run(scenario: &Scenario, regime: &str) -> usize {
     let regime = built_in(regime, scenario).unwrap();
     let mut series = vec![0.0; scenario.total_months() * METRICS.len()];
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = allocations();
     simulate(scenario, regime.as_ref(), 7, &mut series);
-    ALLOCATIONS.load(Ordering::Relaxed) - before
+    allocations() - before
 }
 
 #[test]
