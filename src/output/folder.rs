@@ -22,18 +22,17 @@ pub struct StagedDir {
 }
 
 impl StagedDir {
-    /// Checks that `target` may be replaced and creates the staging folder beside it.
+    /// Checks that `target` may be replaced and creates the staging folder beside it. First
+    /// it puts right what a killed peacesim left beside `target` (see [`recover`]).
     pub fn create(target: &Path, force: bool) -> Result<Self> {
-        check_replaceable(target, force)?;
         let name = target
             .file_name()
             .with_context(|| format!("{}: not a folder name", target.display()))?
             .to_string_lossy()
             .into_owned();
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let parent = parent_of(target);
+        recover(&parent, &name, target);
+        check_replaceable(target, force)?;
         fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create the folder {}", parent.display()))?;
         let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
@@ -85,7 +84,18 @@ impl StagedDir {
                 .to_string_lossy(),
             std::process::id()
         ));
-        let had_old = self.target.exists();
+        let had_old = fs::symlink_metadata(&self.target).is_ok();
+        // Best: swap the two folders in one atomic step, so that at every instant the target
+        // holds either the old results or the new ones.
+        if had_old && exchange(&self.staging, &self.target).is_ok() {
+            self.committed = true;
+            // The staging path now holds the old results.
+            fs::remove_dir_all(&self.staging).ok();
+            sync_dir(&parent_of(&self.target));
+            return Ok(self.target.clone());
+        }
+        // Otherwise two renames; a process killed between them leaves the old results in
+        // `.NAME.old-PID`, which the next command moves back (see `recover`).
         if had_old {
             fs::rename(&self.target, &old)
                 .with_context(|| format!("cannot move the old {} aside", self.target.display()))?;
@@ -100,9 +110,7 @@ impl StagedDir {
         if had_old {
             fs::remove_dir_all(&old).ok();
         }
-        if let Some(parent) = self.target.parent() {
-            sync_dir(parent);
-        }
+        sync_dir(&parent_of(&self.target));
         Ok(self.target.clone())
     }
 }
@@ -112,6 +120,86 @@ impl Drop for StagedDir {
         if !self.committed {
             fs::remove_dir_all(&self.staging).ok();
         }
+    }
+}
+
+/// Swaps two paths atomically (Linux `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes())?;
+    let cb = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere there is no atomic exchange; the caller falls back to two renames.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// The folder holding `target` (`.` for a bare name).
+fn parent_of(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Whether the process with this id is gone (Linux: no `/proc/<pid>`).
+fn process_gone(pid: u32) -> bool {
+    pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Puts right what a peacesim killed while replacing `target` left beside it: if `target` is
+/// missing because the process died between moving the old results aside and moving the new
+/// ones in, the old results (`.NAME.old-PID`) are moved back; leftover staging folders
+/// (`.NAME.partial-PID`) and old results of dead processes are removed. Only folders that
+/// carry peacesim's marker are touched.
+pub(crate) fn recover(parent: &Path, name: &str, target: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let (old_prefix, partial_prefix) = (format!(".{name}.old-"), format!(".{name}.partial-"));
+    let mut leftovers: Vec<(PathBuf, bool)> = Vec::new();
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let (is_old, pid) = if let Some(pid) = file.strip_prefix(&old_prefix) {
+            (true, pid)
+        } else if let Some(pid) = file.strip_prefix(&partial_prefix) {
+            (false, pid)
+        } else {
+            continue;
+        };
+        let path = entry.path();
+        let ours =
+            fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) && path.join(MARKER).exists();
+        if ours && pid.parse::<u32>().is_ok_and(process_gone) {
+            leftovers.push((path, is_old));
+        }
+    }
+    leftovers.sort();
+    for (path, is_old) in leftovers {
+        if is_old && fs::symlink_metadata(target).is_err() && fs::rename(&path, target).is_ok() {
+            sync_dir(parent);
+            continue;
+        }
+        fs::remove_dir_all(&path).ok();
     }
 }
 

@@ -2,10 +2,12 @@
 //! the field path, the value and what is allowed.
 
 mod config;
+mod suggest;
 pub mod sweep;
 mod validate;
 
 pub use config::*;
+pub use suggest::{closest, did_you_mean, edit_distance};
 pub use sweep::{SweepConfig, SweepDesign, SweepParameter};
 pub use validate::{
     BUILT_IN_REGIMES, MAX_MONTHS, MAX_PARTIES, MAX_REPLICATES, MAX_THIRD_PARTIES, validate,
@@ -47,7 +49,7 @@ impl fmt::Display for Problem {
 /// A scenario that could not be read or is not valid.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    #[error("{file}: cannot read the file: {source}")]
+    #[error("{file}: cannot read the file: {}", read_reason(.file, .source))]
     Read {
         file: String,
         #[source]
@@ -60,6 +62,21 @@ pub enum ScenarioError {
         file: String,
         problems: Vec<Problem>,
     },
+}
+
+/// Why a scenario file could not be read, in words (the system's message when there are none).
+fn read_reason(file: &str, e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => format!(
+            "no such file; check the path, or start from the commented template: \
+             `peacesim baseline > {file}`"
+        ),
+        PermissionDenied => "permission denied".to_string(),
+        IsADirectory => "it is a folder, not a scenario file".to_string(),
+        InvalidData => "it is not UTF-8 text; save it as UTF-8".to_string(),
+        _ => e.to_string(),
+    }
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -100,7 +117,7 @@ impl Scenario {
     /// Parses and validates scenario text; `file` names it in messages.
     pub fn from_toml_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         let scenario = parse(text, file)?;
-        let problems = validate(&scenario);
+        let problems = problems_of(&scenario);
         if problems.is_empty() {
             Ok(scenario)
         } else {
@@ -113,7 +130,7 @@ impl Scenario {
 
     /// Validates a scenario changed in code (for instance by command-line overrides).
     pub fn revalidate(&self, file: &str) -> Result<(), ScenarioError> {
-        let problems = validate(self);
+        let problems = problems_of(self);
         if problems.is_empty() {
             Ok(())
         } else {
@@ -158,19 +175,27 @@ impl Scenario {
     }
 }
 
-/// Parses TOML, naming the field path and line of any mistake.
+/// The validation problems of a scenario, with a "did you mean" for misspelt names.
+fn problems_of(scenario: &Scenario) -> Vec<Problem> {
+    let mut problems = validate(scenario);
+    suggest::annotate(scenario, &mut problems);
+    problems
+}
+
+/// Parses TOML, naming the field path and line of any mistake, the value found and what is
+/// allowed (with the closest known name when a name is misspelt).
 fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
     let syntax = |message: String| ScenarioError::Syntax {
         file: file.to_string(),
         message,
     };
     let deserializer =
-        toml::Deserializer::parse(text).map_err(|e| syntax(describe_toml_error(&e, text)))?;
+        toml::Deserializer::parse(text).map_err(|e| syntax(describe_toml_error(&e, text, "")))?;
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
-        let inner = e.into_inner();
-        let detail = describe_toml_error(&inner, text);
-        if path.is_empty() || path == "." {
+        let path = if path == "." { String::new() } else { path };
+        let detail = describe_toml_error(&e.into_inner(), text, &path);
+        if path.is_empty() {
             syntax(detail)
         } else {
             syntax(format!("field `{path}`: {detail}"))
@@ -178,15 +203,33 @@ fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
     })
 }
 
-/// The message of a TOML error with its line number, without the echo of the source.
-fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
-    let message = e.message().trim().to_string();
-    match e.span() {
-        Some(span) => {
-            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            format!("line {line}: {message}")
+/// The message of a TOML error at `path` with its line (and, for a syntax error, its column),
+/// without the echo of the source. A mistake about the whole file (a missing table) has no line.
+fn describe_toml_error(e: &toml::de::Error, text: &str, path: &str) -> String {
+    let mut message = suggest::improve(e.message().trim(), path);
+    let Some(span) = e.span() else {
+        return message;
+    };
+    let start = span.start.min(text.len());
+    // A missing field of the file itself points at the whole file: no line says anything.
+    let whole_file = start == 0 && (span.end == 0 || span.end >= text.trim_end().len());
+    if whole_file && message.starts_with("missing field") {
+        return message;
+    }
+    if message == "duplicate key" {
+        let key = text[start..span.end.min(text.len())].trim();
+        if !key.is_empty() && !key.contains('\n') {
+            message =
+                format!("duplicate key `{key}`: each key, and each [table], may appear only once");
         }
-        None => message,
+    }
+    let before = &text[..start];
+    let line = before.matches('\n').count() + 1;
+    if path.is_empty() && !message.starts_with("missing field") {
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        format!("line {line}, column {column}: {message}")
+    } else {
+        format!("line {line}: {message}")
     }
 }
 
@@ -259,6 +302,7 @@ mod tests {
             "{e}"
         );
         assert!(e.contains("build_rat") && e.contains("line "), "{e}");
+        assert!(e.ends_with("did you mean `build_rate`?"), "{e}");
 
         let e = error_of(&BASELINE_TOML.replace("build_rate = 0.04", "build_rate = 1.5"));
         assert!(
