@@ -90,6 +90,18 @@ impl SweepParameter {
         }
     }
 
+    /// How many grid values this parameter has, without building them.
+    pub fn grid_len(&self) -> usize {
+        if !self.values.is_empty() {
+            return self.values.len();
+        }
+        match (self.min, self.max, self.steps) {
+            (Some(_), Some(_), Some(n)) if n >= 2 => n as usize,
+            (Some(_), _, Some(1)) => 1,
+            _ => 0,
+        }
+    }
+
     /// The range sampled by lhs and morris.
     pub fn range(&self) -> Option<(f64, f64)> {
         match (self.min, self.max) {
@@ -316,6 +328,12 @@ fn set_count(scenario: &Scenario, segments: &[String], value: f64) -> Result<Sce
     })?;
     if value.fract() != 0.0 || value < 0.0 {
         return Err("a count must be a whole number ≥ 0".into());
+    }
+    if value > super::MAX_THIRD_PARTIES as f64 {
+        return Err(format!(
+            "a count must be at most {} (the most third parties a scenario may have)",
+            super::MAX_THIRD_PARTIES
+        ));
     }
     let n = value as usize;
     let mut s = scenario.clone();

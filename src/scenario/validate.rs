@@ -77,7 +77,7 @@ pub fn sweep_points(sweep: &super::SweepConfig) -> Option<u128> {
         Grid => sweep
             .parameters
             .iter()
-            .map(|p| p.grid_values().len() as u128)
+            .map(|p| p.grid_len() as u128)
             .try_fold(1u128, |acc, n| acc.checked_mul(n)),
         Lhs => sweep.samples.map(u128::from),
         Morris => sweep.samples.map(|r| u128::from(r) * (k + 1)),
@@ -117,6 +117,9 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
             sweep.levels,
             "morris needs an even number of levels ≥ 2",
         );
+    }
+    if !c.problems.is_empty() || !check_sweep_size(c, s, sweep) {
+        return;
     }
     // Points are checked as plain scenarios: the sweep table itself is not part of a point.
     let mut base = s.clone();
@@ -180,11 +183,18 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
             }
         }
     }
-    if !c.problems.is_empty() {
-        return;
-    }
+}
+
+/// The size of a sweep, checked before any value is applied (so a huge design is refused at
+/// once, without building it). Returns whether the size is acceptable.
+fn check_sweep_size(c: &mut Checker, s: &Scenario, sweep: &super::SweepConfig) -> bool {
+    let before = c.problems.len();
     // A grid whose size does not even fit in 128 bits is too large.
     let points = sweep_points(sweep).unwrap_or(u128::MAX);
+    if points == 0 {
+        // Incomplete settings (no values, no samples): the per-parameter checks say which.
+        return true;
+    }
     if points > super::sweep::MAX_SWEEP_POINTS {
         c.fail(
             "sweep",
@@ -199,13 +209,13 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
                 super::sweep::MAX_SWEEP_POINTS
             ),
         );
-        return;
+        return false;
     }
     let replicates = sweep.replicates.unwrap_or(s.experiment.replicates) as u128;
     let runs = points
         .saturating_mul(replicates)
         .saturating_mul(s.experiment.regimes.len() as u128);
-    if points == 0 || runs > super::sweep::MAX_SWEEP_RUNS {
+    if runs > super::sweep::MAX_SWEEP_RUNS {
         c.fail(
             "sweep",
             format!(
@@ -218,6 +228,7 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
             ),
         );
     }
+    c.problems.len() == before
 }
 
 fn check_meta(c: &mut Checker, s: &Scenario) {
