@@ -218,7 +218,8 @@ impl<'s> World<'s> {
                     posting_end,
                     rotations: 0,
                     funded: true,
-                    funding_end: t.entry_month + 1 + (funding_u * cycle as f64) as u32,
+                    funding_end: (t.entry_month + 1)
+                        .saturating_add((funding_u * cycle as f64) as u32),
                     entry_month: t.entry_month,
                 }
             })

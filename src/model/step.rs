@@ -133,7 +133,7 @@ impl World<'_> {
         let a = &mut self.actors[j];
         if a.funded && month >= a.funding_end {
             if u < renewal {
-                a.funding_end = month + cycle;
+                a.funding_end = month.saturating_add(cycle);
                 self.log(|m| Event::new(m, EventKind::FundingRenewed).actor(j));
             } else {
                 // The project team disbands: its context knowledge leaves with it.
@@ -144,7 +144,7 @@ impl World<'_> {
             }
         } else if !a.funded && u < refunding {
             a.funded = true;
-            a.funding_end = month + cycle;
+            a.funding_end = month.saturating_add(cycle);
             a.tenure = 0;
             self.log(|m| Event::new(m, EventKind::FundingRestored).actor(j));
         }
@@ -715,7 +715,8 @@ impl World<'_> {
                     .party(i)
                     .values(before, after)
             });
-            self.grudge_until[i * nt + j] = self.month + dnh.memory_months;
+            // A memory longer than any run lasts the whole run.
+            self.grudge_until[i * nt + j] = self.month.saturating_add(dnh.memory_months);
             let p = &mut self.parties[i];
             p.spike_months_left = dnh.spike_months;
             p.harmed = true;

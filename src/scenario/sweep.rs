@@ -124,6 +124,8 @@ impl SweepParameter {
 pub const MAX_SWEEP_RUNS: u128 = 1_000_000_000;
 /// Most points a sweep may plan: the plan (every point's values) is held in memory.
 pub const MAX_SWEEP_POINTS: u128 = 1_000_000;
+/// Most parameter values a plan may hold (points × parameters; 80 MB of numbers).
+pub const MAX_SWEEP_VALUES: u128 = 10_000_000;
 
 /// Writes `value` at `path` into a copy of `scenario`, checks the result, and returns it.
 /// Errors name the path, the value and what is allowed.

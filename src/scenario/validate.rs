@@ -127,7 +127,8 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
     let mut paths = HashSet::new();
     for (i, p) in sweep.parameters.iter().enumerate() {
         let at = |f: &str| format!("sweep.parameters[{i}].{f}");
-        if !paths.insert(p.path.as_str()) {
+        // The same setting may be spelt with or without quotes: compare the segments.
+        if !paths.insert(super::sweep::split_path(&p.path)) {
             c.fail(
                 at("path"),
                 format!("{:?}", p.path),
@@ -207,6 +208,19 @@ fn check_sweep_size(c: &mut Checker, s: &Scenario, sweep: &super::SweepConfig) -
                 "a sweep may have at most {} points (each is held in memory); use fewer values \
                  or samples, and more replicates per point",
                 super::sweep::MAX_SWEEP_POINTS
+            ),
+        );
+        return false;
+    }
+    let values = points.saturating_mul(sweep.parameters.len() as u128);
+    if values > super::sweep::MAX_SWEEP_VALUES {
+        c.fail(
+            "sweep",
+            format!("{points} points × {} parameters", sweep.parameters.len()),
+            format!(
+                "a sweep's plan may hold at most {} parameter values (points × parameters); \
+                 use fewer samples or parameters",
+                super::sweep::MAX_SWEEP_VALUES
             ),
         );
         return false;
