@@ -327,11 +327,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         .unwrap_or_else(|| PathBuf::from("output").join(&scenario.scenario.name));
     let staged =
         StagedDir::create(&target, args.force).map_err(|e| Failure::Input(format!("{e:#}")))?;
-    let threads = if args.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        args.threads
-    };
+    let threads = resolve_threads(args.threads);
     let design = Design {
         replicates: scenario.experiment.replicates,
         seed: scenario.experiment.seed,
@@ -400,6 +396,15 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// Worker threads to use: `--threads 0` means one per core.
+fn resolve_threads(requested: usize) -> usize {
+    if requested == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        requested
+    }
 }
 
 /// The resolved scenario as TOML: `peacesim run <folder>/scenario.toml` reproduces the run.

@@ -127,11 +127,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         };
         PathBuf::from("output").join(folder)
     });
-    let threads = if args.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        args.threads
-    };
+    let threads = super::resolve_threads(args.threads);
     let regimes = scenario.experiment.regimes.clone();
     let mut writer = if args.resume {
         SweepWriter::resume(&target, &hash, shard, regimes.clone()).map_err(input)?

@@ -59,11 +59,7 @@ pub(super) fn validate(args: ValidateArgs) -> Result<(), Failure> {
     });
     let staged =
         StagedDir::create(&target, args.force).map_err(|e| Failure::Input(format!("{e:#}")))?;
-    let threads = if args.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        args.threads
-    };
+    let threads = super::resolve_threads(args.threads);
     let clock = Instant::now();
     let quiet = args.quiet;
     let checks = run_checks(&scenario, threads, &mut |what| {
