@@ -135,6 +135,19 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
                 "each path may be swept once",
             );
         }
+        // Never build more values than a sweep may have points (an incomplete grid skips the
+        // size check above).
+        if sweep.design == Grid && p.grid_len() as u128 > super::sweep::MAX_SWEEP_POINTS {
+            c.fail(
+                at("steps"),
+                p.grid_len(),
+                format!(
+                    "a grid parameter may have at most {} values",
+                    super::sweep::MAX_SWEEP_POINTS
+                ),
+            );
+            continue;
+        }
         let values = match sweep.design {
             Grid => p.grid_values(),
             Lhs | Morris => match p.range() {
