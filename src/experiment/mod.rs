@@ -24,7 +24,7 @@ const CHUNK: u64 = 256;
 
 /// The per-run outcomes reported in `runs.csv` and summarised in `summary.csv`, by name.
 /// Conditional outcomes are undefined (empty) where their condition fails.
-pub const OUTCOMES: [&str; 15] = [
+pub const OUTCOMES: [&str; 19] = [
     "agreement",
     "agreement_month",
     "relapse",
@@ -40,6 +40,10 @@ pub const OUTCOMES: [&str; 15] = [
     "final_trust_third",
     "leverage_spent",
     "coordination_cost",
+    "compliance",
+    "defections",
+    "rival_initiatives",
+    "visibility_moves",
 ];
 
 /// Outcomes that are proportions (0/1 per run): their intervals are Wilson intervals.
@@ -68,6 +72,10 @@ pub fn outcome_values(o: &RunOutcome) -> [Option<f64>; OUTCOMES.len()] {
         Some(o.final_trust_third),
         Some(o.leverage_spent),
         Some(o.coordination_cost),
+        o.compliance,
+        Some(f64::from(o.defections)),
+        Some(f64::from(o.rival_initiatives)),
+        Some(f64::from(o.visibility_moves)),
     ]
 }
 
@@ -179,8 +187,11 @@ impl Results {
                     s.difference.push(x - base);
                 }
             }
+            // Undefined values (compliance in a month without roles) are NaN and skipped.
             for (m, x) in self.timeseries[r].iter_mut().zip(&rep.series[r]) {
-                m.push(*x);
+                if !x.is_nan() {
+                    m.push(*x);
+                }
             }
         }
     }

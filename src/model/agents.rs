@@ -75,6 +75,20 @@ pub struct ThirdParty {
     pub funding_end: u32,
     /// First month the actor is present.
     pub entry_month: u32,
+    /// Stake in peace (0–1).
+    pub peace: f64,
+    /// Recognition motive (0–1).
+    pub recognition: f64,
+    /// Funding pressure (0–1).
+    pub funding_need: f64,
+    /// National or patron interest, already scaled by bias (0–1); 0 for impartial actors.
+    pub interest: f64,
+    /// Parties it may not talk to (indices).
+    pub no_contact: Vec<usize>,
+    /// What it chose to do this month (ODD 7.11).
+    pub action: Action,
+    /// It broke ranks this month; peers may notice next month.
+    pub defected: bool,
 }
 
 impl ThirdParty {
@@ -88,6 +102,11 @@ impl ThirdParty {
         month >= self.entry_month && self.funded
     }
 
+    /// Whether it may talk to party `i` (its mandate allows it).
+    pub fn may_contact(&self, i: usize) -> bool {
+        !self.no_contact.contains(&i)
+    }
+
     /// Lean towards party `i`: +bias if it favours `i`, −bias if it favours another, 0 if
     /// impartial.
     pub fn lean_towards(&self, i: usize) -> f64 {
@@ -95,6 +114,44 @@ impl ThirdParty {
             None => 0.0,
             Some(f) if f == i => self.bias,
             Some(_) => -self.bias,
+        }
+    }
+}
+
+/// What a third party does in a month (ODD 7.11). A member of a coordination structure either
+/// complies with its role or breaks ranks by one of the other actions; an actor without a role
+/// chooses among those.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Action {
+    /// Not present, not negotiating, or not yet decided.
+    #[default]
+    Idle,
+    /// Convenes the table the institution gave it (lead, facilitator, network convenor).
+    Lead,
+    /// Plays the role the institution proposed (backs its table, pools, is vetted).
+    Comply,
+    /// Runs its own table: a rival channel when an institution proposed another role.
+    OwnTable,
+    /// Works alone: its own leverage target and visible public moves.
+    Freelance,
+    /// Backs a table of its own choosing, outside any institution (no pooling, no vetting).
+    Back(usize),
+    /// Shields its protégé: withholds leverage and relieves the pressure others put on it
+    /// (a side deal).
+    Shield,
+}
+
+impl Action {
+    /// Short name used in the chronicle and events.csv.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Idle => "idle",
+            Self::Lead => "lead",
+            Self::Comply => "comply",
+            Self::OwnTable => "own_table",
+            Self::Freelance => "freelance",
+            Self::Back(_) => "back",
+            Self::Shield => "shield",
         }
     }
 }

@@ -36,6 +36,16 @@ pub enum EventKind {
     Relapse,
     /// The horizon passed without an agreement.
     HorizonReached,
+    /// A member broke ranks (`action`, and the `motive` that most favoured it over its role);
+    /// `before` = that motive's weight, `after` = the legitimacy of the institution's lead in
+    /// its eyes. `forum` = the table it opened or backs instead; `party` = the protégé it
+    /// shields.
+    BrokeRanks,
+    /// A member who had broken ranks plays its role again.
+    Rejoined,
+    /// Peers noticed last month's defection by `actor`; `before` = the chance of noticing,
+    /// `after` = members' mean trust in it now.
+    DefectionNoticed,
 }
 
 impl EventKind {
@@ -55,6 +65,9 @@ impl EventKind {
             Self::Agreement => "agreement",
             Self::Relapse => "relapse",
             Self::HorizonReached => "horizon_reached",
+            Self::BrokeRanks => "broke_ranks",
+            Self::Rejoined => "rejoined",
+            Self::DefectionNoticed => "defection_noticed",
         }
     }
 }
@@ -75,6 +88,10 @@ pub struct Event {
     pub from_forum: Option<usize>,
     pub before: Option<f64>,
     pub after: Option<f64>,
+    /// What a third party chose (strategic events).
+    pub action: Option<super::Action>,
+    /// Why it chose it (strategic events).
+    pub motive: Option<super::Motive>,
 }
 
 impl Event {
@@ -88,6 +105,8 @@ impl Event {
             from_forum: None,
             before: None,
             after: None,
+            action: None,
+            motive: None,
         }
     }
 

@@ -8,17 +8,19 @@ mod agents;
 mod events;
 pub mod random;
 mod step;
+mod strategy;
 mod trust;
 
-pub use agents::{ConflictParty, Forum, ThirdParty};
+pub use agents::{Action, ConflictParty, Forum, ThirdParty};
 pub use events::{Event, EventKind};
+pub use strategy::Motive;
 
 use crate::regime::{Plan, Regime};
 use crate::scenario::{Scenario, ThirdPartyKind};
 use random::Streams;
 
 /// The per-month quantities recorded for every run, in the order of the series buffer.
-pub const METRICS: [&str; 10] = [
+pub const METRICS: [&str; 12] = [
     "agreement",
     "relapse",
     "violence",
@@ -29,6 +31,8 @@ pub const METRICS: [&str; 10] = [
     "progress",
     "leverage_stock",
     "coordination_cost",
+    "compliance",
+    "defections",
 ];
 
 /// Where the process stands.
@@ -80,6 +84,16 @@ pub struct RunOutcome {
     pub agreement_leverage_share: Option<f64>,
     /// Local ownership of the agreement at signing: parties' trust in an involved insider (0–1).
     pub agreement_ownership: Option<f64>,
+    /// Share of actor-months with a role proposed by a coordination structure in which the
+    /// actor played it (0–1); undefined when no role was ever proposed (competition).
+    pub compliance: Option<f64>,
+    /// Actor-months in which a member broke ranks.
+    pub defections: u32,
+    /// Tables opened while another table already held a party: rival initiatives.
+    pub rival_initiatives: u32,
+    /// Public moves made by actors working alone for visibility (not at their own table, not in
+    /// a role).
+    pub visibility_moves: u32,
 }
 
 /// The state of one run.
@@ -114,6 +128,19 @@ pub struct World<'s> {
     alternatives: Vec<u32>,
     /// Scratch: uncoordinated sources pressing each party this month.
     sources: Vec<u32>,
+    /// Scratch: pressure relief shielding partisans give each party this month.
+    shields: Vec<f64>,
+    /// Scratch: each table's prospect this month as actors judge it (ODD 7.11).
+    prospects: Vec<f64>,
+    /// Share of role-holders who complied last month, as everyone observes it (1 when there
+    /// were none).
+    observed_compliance: f64,
+    /// Role-holders and compliers this month (for the compliance series).
+    role_holders: u32,
+    compliers: u32,
+    /// Actor-months with a role and with compliance, over the run.
+    role_months: u64,
+    complied_months: u64,
     outcome: RunOutcome,
     negotiating_months: u32,
     parallel_sum: f64,
@@ -129,7 +156,11 @@ impl<'s> World<'s> {
     pub fn new(scenario: &'s Scenario, seed: u64) -> Self {
         let np = scenario.parties.len();
         let nt = scenario.third_parties.len();
-        let mut streams = Streams::new(seed, np, nt);
+        let mut streams = Streams::new(
+            seed,
+            np,
+            scenario.third_parties.iter().map(|t| t.name.as_str()),
+        );
         let jitter = scenario.world.initial_jitter;
         let patrons_on = scenario.mechanisms.patrons;
 
@@ -162,68 +193,78 @@ impl<'s> World<'s> {
             })
             .collect();
 
+        // Each third party's initial draws come from its own stream: its posting phase, funding
+        // clock and posting length, then one trust draw per party.
+        let rot = &scenario.rotation;
         let mut party_trust = vec![0.0; np * nt];
-        for i in 0..np {
-            for (j, t) in scenario.third_parties.iter().enumerate() {
+        let mut actors = Vec::with_capacity(nt);
+        for (j, t) in scenario.third_parties.iter().enumerate() {
+            // Postings are staggered: the current person arrived some time ago.
+            let phase_u = streams.actor_uniform(j);
+            let funding_u = streams.actor_uniform(j);
+            let posting_u = streams.actor_uniform(j);
+            for i in 0..np {
                 let lean = match scenario.party_index(&t.favours) {
                     None => 0.0,
                     Some(f) if f == i => 0.5 * t.bias * scenario.trust.bias_penalty,
                     Some(_) => -t.bias * scenario.trust.bias_penalty,
                 };
-                let noise = (2.0 * streams.world_uniform() - 1.0) * jitter;
+                let noise = (2.0 * streams.actor_uniform(j) - 1.0) * jitter;
                 party_trust[i * nt + j] = (t.initial_trust + lean + noise).clamp(0.0, 1.0);
             }
-        }
-
-        let rot = &scenario.rotation;
-        let actors: Vec<ThirdParty> = scenario
-            .third_parties
-            .iter()
-            .map(|t| {
-                // Postings are staggered: the current person arrived some time ago.
-                let phase_u = streams.personnel_uniform();
-                let funding_u = streams.personnel_uniform();
-                let posting_u = streams.personnel_uniform();
-                let posting =
-                    posting_length(rot.posting_months, rot.posting_jitter_months, posting_u);
-                // Late entrants arrive fresh; others have been in post for part of their
-                // kind's typical stay.
-                let typical_stay = match t.kind {
-                    ThirdPartyKind::Diplomat => posting,
-                    ThirdPartyKind::Mediator => rot.envoy_tenure_months,
-                    ThirdPartyKind::SupportOrg => rot.support_staff_tenure_months,
-                    ThirdPartyKind::Insider => rot.insider_tenure_months,
-                };
-                let tenure = if t.entry_month > 0 {
-                    0
+            let posting = posting_length(rot.posting_months, rot.posting_jitter_months, posting_u);
+            // Late entrants arrive fresh; others have been in post for part of their kind's
+            // typical stay.
+            let typical_stay = match t.kind {
+                ThirdPartyKind::Diplomat => posting,
+                ThirdPartyKind::Mediator => rot.envoy_tenure_months,
+                ThirdPartyKind::SupportOrg => rot.support_staff_tenure_months,
+                ThirdPartyKind::Insider => rot.insider_tenure_months,
+            };
+            let tenure = if t.entry_month > 0 {
+                0
+            } else {
+                (phase_u * typical_stay).floor() as u32
+            };
+            let posting_end = (t.kind == ThirdPartyKind::Diplomat)
+                .then(|| (posting - tenure as f64).ceil().max(1.0) as u32 + t.entry_month);
+            let cycle = scenario.funding.cycle_months;
+            let favours = scenario.party_index(&t.favours);
+            actors.push(ThirdParty {
+                name: t.name.clone(),
+                kind: t.kind,
+                favours,
+                bias: t.bias,
+                ambition: t.ambition_level(),
+                mandate: t.mandate_level(),
+                leverage_cap: t.leverage_capacity() * scenario.leverage.capacity_scale,
+                leverage: t.leverage_capacity() * scenario.leverage.capacity_scale,
+                knowledge: t.knowledge,
+                knowledge_effective: t.knowledge,
+                effectiveness: 1.0,
+                tenure,
+                posting_end,
+                rotations: 0,
+                funded: true,
+                funding_end: (t.entry_month + 1).saturating_add((funding_u * cycle as f64) as u32),
+                entry_month: t.entry_month,
+                peace: t.peace_stake(),
+                recognition: t.recognition_motive(),
+                funding_need: t.funding_pressure(),
+                interest: if favours.is_some() {
+                    t.interest_weight() * t.bias
                 } else {
-                    (phase_u * typical_stay).floor() as u32
-                };
-                let posting_end = (t.kind == ThirdPartyKind::Diplomat)
-                    .then(|| (posting - tenure as f64).ceil().max(1.0) as u32 + t.entry_month);
-                let cycle = scenario.funding.cycle_months;
-                ThirdParty {
-                    name: t.name.clone(),
-                    kind: t.kind,
-                    favours: scenario.party_index(&t.favours),
-                    bias: t.bias,
-                    ambition: t.ambition_level(),
-                    mandate: t.mandate_level(),
-                    leverage_cap: t.leverage_capacity() * scenario.leverage.capacity_scale,
-                    leverage: t.leverage_capacity() * scenario.leverage.capacity_scale,
-                    knowledge: t.knowledge,
-                    knowledge_effective: t.knowledge,
-                    effectiveness: 1.0,
-                    tenure,
-                    posting_end,
-                    rotations: 0,
-                    funded: true,
-                    funding_end: (t.entry_month + 1)
-                        .saturating_add((funding_u * cycle as f64) as u32),
-                    entry_month: t.entry_month,
-                }
-            })
-            .collect();
+                    0.0
+                },
+                no_contact: t
+                    .no_contact
+                    .iter()
+                    .filter_map(|name| scenario.party_index(name))
+                    .collect(),
+                action: Action::Idle,
+                defected: false,
+            });
+        }
 
         let actor_trust = trust::TrustMatrix::new(nt, scenario.trust.initial_among_third_parties);
 
@@ -242,6 +283,13 @@ impl<'s> World<'s> {
             streams,
             pushes: Vec::with_capacity(2 * nt + np),
             sources: vec![0; np],
+            prospects: vec![0.0; nt],
+            shields: vec![0.0; np],
+            observed_compliance: 1.0,
+            role_holders: 0,
+            compliers: 0,
+            role_months: 0,
+            complied_months: 0,
             members: Vec::with_capacity(nt),
             table_supported: vec![false; nt],
             support: vec![0.0; nt],
@@ -314,7 +362,7 @@ impl<'s> World<'s> {
     /// This month's uniform draw for `j`'s decision to open a table of its own. Regimes use it
     /// instead of a generator of their own so that replicates stay paired.
     pub fn initiative_draw(&self, j: usize) -> f64 {
-        self.streams.decision_u[j * random::DECISIONS_PER_ACTOR]
+        self.streams.actor(j)[random::DECISION_OFFSET]
     }
 
     /// Records an event if the run is traced.

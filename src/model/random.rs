@@ -1,10 +1,14 @@
 //! Per-run random streams with common random numbers across regimes.
 //!
 //! Every run of replicate `r` derives one seed from `(master seed, r)` alone, so replicate `r`
-//! of every regime starts from the same seed. From it come three independent ChaCha8 streams:
-//! the *world* (initial conditions, battlefield, patron and violence shocks, signing and relapse
-//! draws), *personnel* (postings, turnover, funding) and *decisions* (initiatives, moves,
-//! consultation, consensus, forum shopping). Each month every stream fills a block of fixed
+//! of every regime starts from the same seed. From it come independent ChaCha8 streams: the
+//! *world* (parties' initial conditions, battlefield, patron and violence shocks, signing and
+//! relapse draws), the *parties' decisions* (forum choice), and one stream *per third party*
+//! (its initial posting, funding and trust draws; then each month its rotation, funding,
+//! initiative, moves, consultation, consensus, strategic choice and the detection of its
+//! defections). A third party's stream is seeded from the run seed and a hash of its name, not
+//! its position: adding or removing an actor leaves every other actor's draws unchanged, so
+//! `count.<kind>` sweep points are paired too. Each month every stream fills a block of fixed
 //! size whatever happens in the run, so draw `k` of month `t` is the same number under every
 //! regime: regime differences are paired, not noise.
 
@@ -13,26 +17,44 @@ use rand_chacha::ChaCha8Rng;
 
 /// Stream numbers within a run's ChaCha8 generator.
 const WORLD: u64 = 0;
-const PERSONNEL: u64 = 1;
-const DECISIONS: u64 = 2;
+const PARTY_DECISIONS: u64 = 2;
 
 /// Uniform draws per party and per month in the world stream: capability shock (2, a normal),
 /// violence noise (2, a normal), patron surge (1).
 pub const WORLD_PER_PARTY: usize = 5;
 /// Global uniforms per month in the world stream: signing, relapse.
 pub const WORLD_GLOBAL: usize = 2;
-/// Uniforms per third party and month in the personnel stream: rotation, funding.
+/// Personnel uniforms per third party and month: rotation, funding.
 pub const PERSONNEL_PER_ACTOR: usize = 2;
-/// Uniforms per third party and month in the decision stream: initiative, move, misjudgement
-/// (2, a normal), consultation, consensus.
+/// Decision uniforms per third party and month: initiative, move, misjudgement (2, a normal),
+/// consultation, consensus.
 pub const DECISIONS_PER_ACTOR: usize = 6;
-/// Uniforms per party and month in the decision stream: forum choice.
+/// Strategic uniforms per third party and month: its choice, whether its defection is noticed.
+pub const STRATEGY_PER_ACTOR: usize = 2;
+/// All uniforms a third party's stream gives per month, in the order above.
+pub const ACTOR_DRAWS: usize = PERSONNEL_PER_ACTOR + DECISIONS_PER_ACTOR + STRATEGY_PER_ACTOR;
+/// Offset of the decision uniforms within an actor's block.
+pub const DECISION_OFFSET: usize = PERSONNEL_PER_ACTOR;
+/// Offset of the strategic uniforms within an actor's block.
+pub const STRATEGY_OFFSET: usize = PERSONNEL_PER_ACTOR + DECISIONS_PER_ACTOR;
+/// Uniforms per party and month in the parties' decision stream: forum choice.
 pub const DECISIONS_PER_PARTY: usize = 1;
 
 /// The seed of replicate `replicate` under master seed `master`: SplitMix64 of both, so
 /// neighbouring replicates get unrelated seeds (Steele, Lea & Flood 2014).
 pub fn run_seed(master: u64, replicate: u64) -> u64 {
     splitmix64(splitmix64(master) ^ replicate.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}
+
+/// The seed of a third party's stream in a run: the run seed and its name's 64-bit FNV-1a hash,
+/// mixed by SplitMix64.
+pub fn actor_seed(run_seed: u64, name: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    splitmix64(run_seed ^ splitmix64(h))
 }
 
 fn splitmix64(mut z: u64) -> u64 {
@@ -47,34 +69,38 @@ pub fn normal(u1: f64, u2: f64) -> f64 {
     (-2.0 * (1.0 - u1).ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
-/// The three streams of one run and this month's blocks of draws.
+/// The streams of one run and this month's blocks of draws.
 #[derive(Debug, Clone)]
 pub struct Streams {
     world: ChaCha8Rng,
-    personnel: ChaCha8Rng,
-    decisions: ChaCha8Rng,
+    party_decisions: ChaCha8Rng,
+    actors: Vec<ChaCha8Rng>,
     /// This month's world draws.
     pub world_u: Vec<f64>,
-    /// This month's personnel draws.
-    pub personnel_u: Vec<f64>,
-    /// This month's decision draws.
-    pub decision_u: Vec<f64>,
+    /// This month's parties' decision draws.
+    pub party_u: Vec<f64>,
+    /// This month's third-party draws, `ACTOR_DRAWS` per actor.
+    pub actor_u: Vec<f64>,
 }
 
 impl Streams {
-    pub fn new(seed: u64, parties: usize, actors: usize) -> Self {
+    /// The streams of run `seed` with `parties` parties and third parties of these names.
+    pub fn new<'a>(seed: u64, parties: usize, actor_names: impl ExactSizeIterator<Item = &'a str>) -> Self {
         let stream = |k| {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             rng.set_stream(k);
             rng
         };
+        let n = actor_names.len();
         Self {
             world: stream(WORLD),
-            personnel: stream(PERSONNEL),
-            decisions: stream(DECISIONS),
+            party_decisions: stream(PARTY_DECISIONS),
+            actors: actor_names
+                .map(|name| ChaCha8Rng::seed_from_u64(actor_seed(seed, name)))
+                .collect(),
             world_u: vec![0.0; parties * WORLD_PER_PARTY + WORLD_GLOBAL],
-            personnel_u: vec![0.0; actors * PERSONNEL_PER_ACTOR],
-            decision_u: vec![0.0; actors * DECISIONS_PER_ACTOR + parties * DECISIONS_PER_PARTY],
+            party_u: vec![0.0; parties * DECISIONS_PER_PARTY],
+            actor_u: vec![0.0; n * ACTOR_DRAWS],
         }
     }
 
@@ -83,16 +109,23 @@ impl Streams {
         self.world.random()
     }
 
-    /// One uniform from the personnel stream (for initial postings and funding).
-    pub fn personnel_uniform(&mut self) -> f64 {
-        self.personnel.random()
+    /// One uniform from third party `j`'s stream (for its initial conditions).
+    pub fn actor_uniform(&mut self, j: usize) -> f64 {
+        self.actors[j].random()
+    }
+
+    /// Third party `j`'s draws this month.
+    pub fn actor(&self, j: usize) -> &[f64] {
+        &self.actor_u[j * ACTOR_DRAWS..(j + 1) * ACTOR_DRAWS]
     }
 
     /// Fills this month's blocks; the number of draws never depends on the state.
     pub fn next_month(&mut self) {
         fill(&mut self.world, &mut self.world_u);
-        fill(&mut self.personnel, &mut self.personnel_u);
-        fill(&mut self.decisions, &mut self.decision_u);
+        fill(&mut self.party_decisions, &mut self.party_u);
+        for (rng, block) in self.actors.iter_mut().zip(self.actor_u.chunks_mut(ACTOR_DRAWS)) {
+            fill(rng, block);
+        }
     }
 }
 
@@ -115,18 +148,35 @@ mod tests {
 
     #[test]
     fn streams_are_independent_and_reproducible() {
-        let mut a = Streams::new(42, 2, 3);
-        let mut b = Streams::new(42, 2, 3);
+        let names = ["A", "B", "C"];
+        let mut a = Streams::new(42, 2, names.iter().copied());
+        let mut b = Streams::new(42, 2, names.iter().copied());
         a.next_month();
         b.next_month();
         assert_eq!(a.world_u, b.world_u);
-        assert_ne!(a.world_u[0], a.personnel_u[0]);
-        assert_ne!(a.personnel_u[0], a.decision_u[0]);
+        assert_eq!(a.actor_u, b.actor_u);
+        assert_ne!(a.world_u[0], a.actor_u[0]);
+        assert_ne!(a.party_u[0], a.actor_u[0]);
+        assert_ne!(a.actor(0), a.actor(1));
+    }
+
+    #[test]
+    fn an_actor_s_draws_do_not_depend_on_the_others() {
+        let mut few = Streams::new(7, 2, ["A", "C"].into_iter());
+        let mut many = Streams::new(7, 2, ["A", "B", "C", "D"].into_iter());
+        for _ in 0..3 {
+            few.next_month();
+            many.next_month();
+            assert_eq!(few.actor(0), many.actor(0));
+            assert_eq!(few.actor(1), many.actor(2));
+            assert_eq!(few.world_u, many.world_u);
+            assert_eq!(few.party_u, many.party_u);
+        }
     }
 
     #[test]
     fn normal_has_unit_variance() {
-        let mut s = Streams::new(1, 1, 1);
+        let mut s = Streams::new(1, 1, ["A"].into_iter());
         let n = 20_000;
         let (mut sum, mut sq) = (0.0, 0.0);
         for _ in 0..n {

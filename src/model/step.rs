@@ -1,9 +1,10 @@
 //! One month of the process (ODD 3, process overview and schedule; ODD 7, submodels).
 
 use super::random::{
-    DECISIONS_PER_ACTOR, DECISIONS_PER_PARTY, PERSONNEL_PER_ACTOR, WORLD_GLOBAL, WORLD_PER_PARTY,
+    DECISION_OFFSET, DECISIONS_PER_ACTOR, DECISIONS_PER_PARTY, WORLD_GLOBAL, WORLD_PER_PARTY,
     normal,
 };
+use super::Action;
 use super::{Event, EventKind, Phase, RunOutcome, World};
 use crate::regime::{Plan, Regime};
 use crate::scenario::ThirdPartyKind;
@@ -30,6 +31,11 @@ impl World<'_> {
         plan.reset();
         regime.plan(self, plan);
         plan.sanitize();
+        if self.phase == Phase::Negotiating {
+            self.choose_actions(plan);
+        } else {
+            self.idle_actions();
+        }
         self.mark_support(plan);
         if self.phase == Phase::Negotiating {
             self.apply_effort(plan);
@@ -42,6 +48,16 @@ impl World<'_> {
         self.regenerate_leverage();
         self.violence_and_pain();
         self.update_ripeness();
+    }
+
+    /// Outside talks nobody has a role or a choice to make.
+    fn idle_actions(&mut self) {
+        self.role_holders = 0;
+        self.compliers = 0;
+        for a in &mut self.actors {
+            a.action = Action::Idle;
+            a.defected = false;
+        }
     }
 
     /// The first month after the horizon without an agreement: talks end, tables close.
@@ -98,8 +114,8 @@ impl World<'_> {
         let rot = &self.scenario.rotation;
         let fund = &self.scenario.funding;
         for j in 0..self.actors.len() {
-            let u_rotation = self.streams.personnel_u[j * PERSONNEL_PER_ACTOR];
-            let u_funding = self.streams.personnel_u[j * PERSONNEL_PER_ACTOR + 1];
+            let u_rotation = self.streams.actor(j)[0];
+            let u_funding = self.streams.actor(j)[1];
             if month < self.actors[j].entry_month {
                 continue;
             }
@@ -229,11 +245,21 @@ impl World<'_> {
 
     fn open_and_close_forums(&mut self, plan: &Plan) {
         let month = self.month;
+        // Tables holding a party before any opens: a table opened beside one is a rival
+        // initiative.
+        let holding = self
+            .forums
+            .iter()
+            .filter(|f| f.open && f.parties_present > 0)
+            .count();
         for j in 0..self.forums.len() {
             let wants =
                 plan.convenes[j] && self.actors[j].can_convene() && self.actors[j].is_active(month);
             let f = &mut self.forums[j];
             if wants && !f.open {
+                if holding > 0 {
+                    self.outcome.rival_initiatives += 1;
+                }
                 *f = super::Forum {
                     open: true,
                     ..Default::default()
@@ -288,15 +314,21 @@ impl World<'_> {
         let others = (self.parties.len() - 1).max(1) as f64;
         let here = self.parties[i].forum == Some(g);
         let others_present = self.forums[g].parties_present as f64 - if here { 1.0 } else { 0.0 };
+        let courting = if self.scenario.mechanisms.strategic {
+            self.scenario.strategy.courting * self.actors[g].recognition
+        } else {
+            0.0
+        };
         self.party_trust(i, g)
             + 0.5 * self.actors[g].lean_towards(i)
             + self.scenario.forums.convergence_pull * others_present / others
+            + courting
     }
 
     /// A table party `i` may move to: open, not its own, and not a partner table that refers
     /// the party back to the agreed one.
     fn accepts(&self, plan: &Plan, i: usize, g: usize) -> bool {
-        if !self.forums[g].open {
+        if !self.forums[g].open || !self.actors[g].may_contact(i) {
             return false;
         }
         match self.parties[i].forum {
@@ -310,9 +342,8 @@ impl World<'_> {
     fn choose_forums(&mut self, plan: &Plan) {
         let fc = &self.scenario.forums;
         let shopping = self.scenario.mechanisms.forum_shopping;
-        let base = self.actors.len() * DECISIONS_PER_ACTOR;
         for i in 0..self.parties.len() {
-            let u = self.streams.decision_u[base + i * DECISIONS_PER_PARTY];
+            let u = self.streams.party_u[i * DECISIONS_PER_PARTY];
             let current = self.parties[i].forum;
             let best = (0..self.forums.len())
                 .filter(|&g| self.accepts(plan, i, g))
@@ -476,7 +507,7 @@ impl World<'_> {
     /// is reached (network) — a cost of coordination.
     fn decide_actions(&mut self, plan: &Plan) {
         for j in 0..self.forums.len() {
-            let u = self.streams.decision_u[j * DECISIONS_PER_ACTOR + D_ACTION];
+            let u = self.streams.actor(j)[DECISION_OFFSET + D_ACTION];
             let f = &mut self.forums[j];
             f.acted = f.open && (!plan.cooperating[j] || u < plan.action_rate);
         }
@@ -496,7 +527,7 @@ impl World<'_> {
     }
 
     /// The party at table `f` least ready to settle: the one leverage is aimed at.
-    fn holdout_at(&self, f: usize) -> Option<usize> {
+    pub(super) fn holdout_at(&self, f: usize) -> Option<usize> {
         (0..self.parties.len())
             .filter(|&i| self.parties[i].forum == Some(f))
             .min_by(|&a, &b| {
@@ -506,21 +537,36 @@ impl World<'_> {
             })
     }
 
-    fn table_complete(&self, f: usize) -> bool {
+    pub(super) fn table_complete(&self, f: usize) -> bool {
         self.forums[f].parties_present as usize == self.parties.len()
     }
 
-    /// The party an independent actor presses: the least ready of those it does not favour,
-    /// among parties at a table.
+    /// The party an independent actor presses: the least ready of the parties at a table. A
+    /// partisan presses its own protégé only to deliver it — when the protégé is the holdout
+    /// and ready enough for a move to be timely (Kydd 2003; Favretto 2009) — and otherwise the
+    /// least ready of the others.
     fn independent_target(&self, j: usize) -> Option<usize> {
         let favours = self.actors[j].favours;
-        (0..self.parties.len())
-            .filter(|&i| self.parties[i].forum.is_some() && Some(i) != favours)
+        let least = (0..self.parties.len())
+            .filter(|&i| self.parties[i].forum.is_some())
             .min_by(|&a, &b| {
                 self.parties[a]
                     .readiness
                     .total_cmp(&self.parties[b].readiness)
-            })
+            });
+        let threshold = self.scenario.do_no_harm.timing_threshold;
+        match (least, favours) {
+            (Some(p), Some(f)) if p == f && self.parties[p].readiness < threshold => (0..self
+                .parties
+                .len())
+                .filter(|&i| self.parties[i].forum.is_some() && Some(i) != favours)
+                .min_by(|&a, &b| {
+                    self.parties[a]
+                        .readiness
+                        .total_cmp(&self.parties[b].readiness)
+                }),
+            _ => least,
+        }
     }
 
     /// Leverage is spent and moves a party's acceptance. Pooled behind a lead it is one
@@ -539,11 +585,34 @@ impl World<'_> {
                 continue;
             }
             let spend = a.leverage.min(lv.spend_rate * a.leverage_cap);
+            if a.action == Action::Shield {
+                // A side deal: the leverage relieves the protégé instead of pressing anyone.
+                if let Some(p) = a.favours {
+                    let relief = spend * a.effectiveness * self.scenario.strategy.shield_effect;
+                    self.actors[j].leverage -= spend;
+                    self.outcome.leverage_spent += spend;
+                    self.shields[p] += relief;
+                }
+                continue;
+            }
             // Where j's leverage goes: its own table, the table it backs, or its own target.
+            // Only members pool, behind a member's table.
             let (table, pooled) = if plan.convenes[j] && self.forums[j].open {
-                (Some(j), plan.pooled && plan.backs.contains(&Some(j)))
+                (
+                    Some(j),
+                    plan.pooled
+                        && plan.cooperating[j]
+                        && plan
+                            .backs
+                            .iter()
+                            .zip(&plan.cooperating)
+                            .any(|(b, &c)| c && *b == Some(j)),
+                )
             } else if let Some(f) = plan.backs[j] {
-                (Some(f), plan.pooled)
+                (
+                    Some(f),
+                    plan.pooled && plan.cooperating[j] && plan.cooperating[f],
+                )
             } else {
                 (None, false)
             };
@@ -559,8 +628,18 @@ impl World<'_> {
             } else {
                 1.0
             };
-            self.pushes
-                .push((j, target, spend * a.effectiveness * absorption, pooled));
+            // A partisan is credible with its own side (Kydd 2003).
+            let credible = if a.favours == Some(target) {
+                1.0 + self.scenario.strategy.protege_credibility * a.bias
+            } else {
+                1.0
+            };
+            self.pushes.push((
+                j,
+                target,
+                spend * a.effectiveness * absorption * credible,
+                pooled,
+            ));
             self.actors[j].leverage -= spend;
             self.outcome.leverage_spent += spend;
         }
@@ -575,10 +654,13 @@ impl World<'_> {
         }
         for k in 0..self.pushes.len() {
             let (source, target, amount, pooled) = self.pushes[k];
+            // Uncoordinated signals contradict each other: each of n sources is believed
+            // 1/(1 + contradiction·(n − 1)), so their total saturates at 1/contradiction
+            // but never falls as sources are added (ODD 7.5).
             let credibility = if pooled {
                 1.0
             } else {
-                (1.0 - lv.contradiction * (self.sources[target].saturating_sub(1)) as f64).max(0.0)
+                1.0 / (1.0 + lv.contradiction * f64::from(self.sources[target].saturating_sub(1)))
             };
             let alternatives = f64::from(self.alternatives[target]);
             let before = self.parties[target].pressure;
@@ -592,6 +674,13 @@ impl World<'_> {
                     .party(target)
                     .values(before, after)
             });
+        }
+        for p in 0..self.parties.len() {
+            let relief = std::mem::take(&mut self.shields[p]);
+            if relief > 0.0 {
+                let party = &mut self.parties[p];
+                party.pressure = (party.pressure - relief).max(0.0);
+            }
         }
     }
 
@@ -612,10 +701,11 @@ impl World<'_> {
             if !a.is_active(month) || !a.can_convene() {
                 continue;
             }
-            let d =
-                &self.streams.decision_u[j * DECISIONS_PER_ACTOR..(j + 1) * DECISIONS_PER_ACTOR];
+            let d = &self.streams.actor(j)[DECISION_OFFSET..DECISION_OFFSET + DECISIONS_PER_ACTOR];
             let leads_table = self.forums[j].open && self.forums[j].parties_present > 0;
             let independent = !plan.convenes[j] && plan.backs[j].is_none() && !plan.cooperating[j];
+            // Shielding is done in private: no public moves.
+            let independent = independent && a.action != Action::Shield;
             let rate = if leads_table && self.forums[j].acted {
                 self.scenario.do_no_harm.move_rate
             } else if independent {
@@ -625,6 +715,9 @@ impl World<'_> {
             };
             if d[D_MOVE] >= rate {
                 continue;
+            }
+            if !leads_table {
+                self.outcome.visibility_moves += 1;
             }
             let knowledge = if plan.cooperating[j] && d[D_CONSULT] < plan.consultation {
                 best_knowledge
@@ -1066,6 +1159,13 @@ impl World<'_> {
         out[7] = progress;
         out[8] = if cap > 0.0 { stock / cap } else { 0.0 };
         out[9] = self.coordination_this_month;
+        // Undefined (NaN, skipped when averaging) in months without roles.
+        out[10] = if self.role_holders > 0 {
+            f64::from(self.compliers) / f64::from(self.role_holders)
+        } else {
+            f64::NAN
+        };
+        out[11] = f64::from(self.role_holders - self.compliers);
     }
 
     fn mean_actor_trust(&self) -> f64 {
@@ -1082,6 +1182,8 @@ impl World<'_> {
         };
         self.outcome.final_trust_party = self.party_trust.iter().sum::<f64>() / (np * nt) as f64;
         self.outcome.final_trust_third = self.mean_actor_trust();
+        self.outcome.compliance = (self.role_months > 0)
+            .then(|| self.complied_months as f64 / self.role_months as f64);
         (self.outcome, self.events.unwrap_or_default())
     }
 }

@@ -9,7 +9,7 @@ use std::io::BufWriter;
 use std::path::Path;
 
 /// Header of `runs.csv`.
-pub const RUNS_HEADER: [&str; 17] = [
+pub const RUNS_HEADER: [&str; 21] = [
     "regime",
     "replicate",
     "seed",
@@ -27,6 +27,10 @@ pub const RUNS_HEADER: [&str; 17] = [
     "final_trust_third",
     "leverage_spent",
     "coordination_cost",
+    "compliance",
+    "defections",
+    "rival_initiatives",
+    "visibility_moves",
 ];
 
 /// Header of `timeseries.csv`.
@@ -93,9 +97,12 @@ impl ReplicateSink for RunsWriter {
     }
 }
 
+/// Number of outcome columns of a run.
+pub const OUTCOME_FIELDS: usize = RUNS_HEADER.len() - 3;
+
 /// The outcome columns of a run, as `runs.csv` and `sweep_runs.csv` write them (the columns of
 /// [`RUNS_HEADER`] after regime, replicate and seed).
-pub fn outcome_fields(o: &RunOutcome) -> [String; 14] {
+pub fn outcome_fields(o: &RunOutcome) -> [String; OUTCOME_FIELDS] {
     let flag = |b: bool| if b { "1" } else { "0" }.to_string();
     let month = |m: Option<u32>| m.map(|m| m.to_string()).unwrap_or_default();
     [
@@ -113,6 +120,10 @@ pub fn outcome_fields(o: &RunOutcome) -> [String; 14] {
         fmt_f64(o.final_trust_third),
         fmt_f64(o.leverage_spent),
         fmt_f64(o.coordination_cost),
+        fmt_opt(o.compliance),
+        o.defections.to_string(),
+        o.rival_initiatives.to_string(),
+        o.visibility_moves.to_string(),
     ]
 }
 

@@ -11,7 +11,7 @@ pub mod sweep_files;
 mod trace;
 
 pub use csv_files::{
-    RUNS_HEADER, RunsWriter, SUMMARY_HEADER, TIMESERIES_HEADER, outcome_fields, summary_csv,
+    OUTCOME_FIELDS, RUNS_HEADER, RunsWriter, SUMMARY_HEADER, TIMESERIES_HEADER, outcome_fields, summary_csv,
     timeseries_csv,
 };
 pub use folder::{MARKER, StagedDir};

@@ -243,7 +243,7 @@ impl SweepWriter {
             let point = u.point.to_string();
             let params: Vec<String> = plan.points[u.point].iter().map(|&v| fmt_param(v)).collect();
             for (name, o) in self.regimes.iter().zip(&u.outcomes) {
-                let mut record: Vec<String> = Vec::with_capacity(4 + params.len() + 14);
+                let mut record: Vec<String> = Vec::with_capacity(4 + params.len() + super::OUTCOME_FIELDS);
                 record.push(point.clone());
                 record.extend(params.iter().cloned());
                 record.push(name.clone());
@@ -311,6 +311,14 @@ fn outcome_from_fields(f: &[&str]) -> Result<RunOutcome> {
         pressure_delivered: 0.0,
         agreement_leverage_share: None,
         agreement_ownership: None,
+        compliance: if f[14].is_empty() {
+            None
+        } else {
+            Some(num(f[14])?)
+        },
+        defections: f[15].parse()?,
+        rival_initiatives: f[16].parse()?,
+        visibility_moves: f[17].parse()?,
     })
 }
 
@@ -333,7 +341,7 @@ pub fn summarize(csv_path: &Path, plan: &SweepPlan, regimes: &[String]) -> Resul
             .with_context(bad)?;
         let regime = fields.get(1 + k).with_context(bad)?;
         let r = regimes.iter().position(|x| x == regime).with_context(bad)?;
-        if point >= plan.points.len() || fields.len() != 4 + k + 14 {
+        if point >= plan.points.len() || fields.len() != 4 + k + super::OUTCOME_FIELDS {
             bail!(bad());
         }
         let outcome = outcome_from_fields(&fields[4 + k..]).with_context(bad)?;

@@ -1,7 +1,7 @@
 //! The story of one run: `events.csv` and a readable chronicle.
 
 use super::fmt_opt;
-use crate::model::{Event, EventKind, Trace};
+use crate::model::{Action, Event, EventKind, Trace};
 use crate::scenario::{Scenario, ThirdPartyKind};
 use anyhow::Result;
 use std::fmt::Write;
@@ -112,6 +112,20 @@ fn describe(names: &Names, e: &Event) -> String {
         EventKind::HorizonReached => {
             "the negotiation horizon passes without an agreement".to_string()
         }
+        EventKind::BrokeRanks => {
+            let what = match e.action {
+                Some(Action::OwnTable) => "opens a channel of its own".to_string(),
+                Some(Action::Back(_)) => format!("backs {} instead", names.table(e.forum)),
+                Some(Action::Shield) => format!("shields {party} from pressure in a side deal"),
+                _ => "works alone for visibility".to_string(),
+            };
+            let why = e.motive.map_or("", |m| m.as_str());
+            format!("{actor} breaks ranks and {what}: {why} {b:.2}, lead's legitimacy {a:.2}")
+        }
+        EventKind::Rejoined => format!("{actor} plays its role again"),
+        EventKind::DefectionNoticed => format!(
+            "peers notice {actor}'s defection; their mean trust in {actor} falls to {a:.2}"
+        ),
     }
 }
 

@@ -29,6 +29,8 @@ impl ContactGroup {
                 meeting_cost: g.meeting_cost,
                 consultation: g.consultation,
                 group_sharing: true,
+                lead_credit: g.lead_credit,
+                sanction: g.sanction,
             },
         }
     }

@@ -28,6 +28,10 @@ pub(crate) struct LeadStyle {
     pub consultation: f64,
     /// Information flows among all members (contact group) rather than through the lead only.
     pub group_sharing: bool,
+    /// Share of the credit the lead keeps; members share the rest.
+    pub lead_credit: f64,
+    /// Expected loss of a member whose defection is noticed.
+    pub sanction: f64,
 }
 
 impl Hierarchical {
@@ -42,6 +46,8 @@ impl Hierarchical {
                 meeting_cost: h.meeting_cost,
                 consultation: h.consultation,
                 group_sharing: false,
+                lead_credit: h.lead_credit,
+                sanction: h.sanction,
             },
         }
     }
@@ -57,8 +63,8 @@ impl Regime for Hierarchical {
     }
 }
 
-/// The plan of a regime led by `lead`: its table is the only one; every other active actor
-/// backs it. Before the lead arrives, everyone acts on their own. During a lapse (the lead's
+/// The plan of a regime led by `lead`: its table is the only one proposed; every other active
+/// actor is asked to back it, and the lead keeps `lead_credit` of the credit. Before the lead arrives, everyone acts on their own. During a lapse (the lead's
 /// person has rotated and been in post for at most `gap_months`), the table goes on under
 /// the newcomer but coordination stops: nothing is pooled, vetted or shared, and the other
 /// actors use their leverage and make public moves on their own (support organisations keep
@@ -92,6 +98,13 @@ pub(crate) fn plan_led(world: &World, plan: &mut Plan, lead: usize, style: &Lead
             backers += 1;
         }
     }
+    plan.credit[lead] = style.lead_credit;
+    for j in 0..plan.credit.len() {
+        if j != lead && plan.cooperating[j] {
+            plan.credit[j] = (1.0 - style.lead_credit) / backers.max(1) as f64;
+        }
+    }
+    plan.sanction = style.sanction;
     let absorption = (style.capacity / backers.max(1) as f64).min(1.0);
     plan.pooled = true;
     plan.support_absorption = absorption;

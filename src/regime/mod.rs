@@ -1,9 +1,13 @@
 //! Coordination regimes: how third parties organise themselves each month.
 //!
 //! A regime is one implementation of the small [`Regime`] trait. Each month the engine hands it
-//! a read-only view of the [`World`] and a blank [`Plan`]; the regime says who convenes a table,
-//! who backs whose table, whether leverage is pooled, how much is vetted before acting, how much
-//! information is shared and what coordination costs. The engine does the rest, identically for
+//! a read-only view of the [`World`] and a blank [`Plan`]; the regime proposes who convenes a
+//! table and who backs whose table (the roles), whether members' leverage is pooled, how much is
+//! vetted before acting, how much information is shared, what coordination costs, how credit for
+//! an agreement is shared and what a noticed defection costs. A regime is an institution, not a
+//! command: with `mechanisms.strategic` on, every member then chooses whether to play its role
+//! or break ranks, and every actor without a role chooses what to do on its own (ODD 7.11); only
+//! those who comply are pooled, vetted and informed. The engine does the rest, identically for
 //! every regime. A researcher can write a regime outside this crate (see
 //! `examples/minimal_consultation.rs`) and run it through the same runner.
 //!
@@ -57,6 +61,12 @@ pub struct Plan {
     pub effort_share: f64,
     /// Share of backers' support and leverage the lead can absorb: the bottleneck (0–1).
     pub support_absorption: f64,
+    /// Per third party: its share of the credit if the institution's table brings an agreement
+    /// (0–1); what complying offers its recognition motive.
+    pub credit: Vec<f64>,
+    /// Utility a member expects to lose if its defection is noticed: exclusion, naming, lost
+    /// access (utility units, ≥ 0).
+    pub sanction: f64,
 }
 
 impl Plan {
@@ -72,6 +82,8 @@ impl Plan {
             action_rate: 1.0,
             effort_share: 0.0,
             support_absorption: 1.0,
+            credit: vec![0.0; actors],
+            sanction: 0.0,
         };
         plan.reset();
         plan
@@ -88,6 +100,8 @@ impl Plan {
         self.action_rate = 1.0;
         self.effort_share = 0.0;
         self.support_absorption = 1.0;
+        self.credit.fill(0.0);
+        self.sanction = 0.0;
     }
 
     /// Makes a plan from outside code safe to apply: rates clamped into [0,1] (NaN → 0),
@@ -99,6 +113,14 @@ impl Plan {
         self.action_rate = unit(self.action_rate);
         self.effort_share = unit(self.effort_share).min(0.95);
         self.support_absorption = unit(self.support_absorption);
+        for c in &mut self.credit {
+            *c = unit(*c);
+        }
+        self.sanction = if self.sanction.is_nan() {
+            0.0
+        } else {
+            self.sanction.clamp(0.0, 1.0)
+        };
         for j in 0..self.backs.len() {
             if let Some(f) = self.backs[j]
                 && (f >= self.convenes.len() || !self.convenes[f] || f == j)
@@ -106,6 +128,12 @@ impl Plan {
                 self.backs[j] = None;
             }
         }
+    }
+
+    /// Whether `j` has a role to comply with: a member who does not convene the institution's
+    /// table.
+    pub fn has_role(&self, j: usize) -> bool {
+        self.cooperating[j] && !self.convenes[j]
     }
 
     /// Number of cooperating actors.

@@ -74,6 +74,13 @@ impl Regime for Network {
             }
         }
         let n = members as f64;
+        // Credit is shared equally among members (a network of peers).
+        for j in 0..actors.len() {
+            if plan.cooperating[j] {
+                plan.credit[j] = 1.0 / n;
+            }
+        }
+        plan.sanction = self.params.sanction;
         plan.pooled = true;
         plan.consultation = self.params.consultation;
         plan.information_sharing = 1.0;

@@ -38,6 +38,8 @@ pub struct Scenario {
     #[serde(default)]
     pub implementation: ImplementationConfig,
     #[serde(default)]
+    pub strategy: StrategyConfig,
+    #[serde(default)]
     pub regimes: RegimeParams,
     /// The conflict parties (at least two; required).
     pub parties: Vec<PartyConfig>,
@@ -137,6 +139,9 @@ pub struct Mechanisms {
     pub information_sharing: bool,
     pub patrons: bool,
     pub relapse: bool,
+    /// Third parties choose each month whether to play the role a regime proposes (otherwise
+    /// every actor complies and independents follow the fixed initiative rule).
+    pub strategic: bool,
 }
 
 impl Default for Mechanisms {
@@ -152,6 +157,7 @@ impl Default for Mechanisms {
             information_sharing: true,
             patrons: true,
             relapse: true,
+            strategic: true,
         }
     }
 }
@@ -520,6 +526,54 @@ impl Default for ImplementationConfig {
     }
 }
 
+/// How third parties choose what to do each month (ODD 7.11, strategic choice).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StrategyConfig {
+    /// Logit (quantal response) temperature: utility differences of this size change choice
+    /// odds e-fold (utility units).
+    pub temperature: f64,
+    /// Utility bonus for repeating last month's choice: status-quo bias (utility units).
+    pub inertia: f64,
+    /// Weight of others' observed compliance last month in the value of complying:
+    /// conditional cooperation (utility units per unit share).
+    pub reciprocity: f64,
+    /// Weight of the convenor's legitimacy (mandate and trust) in the value of complying
+    /// (utility units per unit legitimacy above ½).
+    pub legitimacy_weight: f64,
+    /// Chance peers notice a defection without information sharing; full sharing makes it
+    /// certain (probability).
+    pub detection: f64,
+    /// Trust-breaking events a noticed defection costs the defector with every member
+    /// (negative events).
+    pub defection_severity: f64,
+    /// Attraction a convenor adds to its table per unit of its recognition motive: venues,
+    /// per diems, visibility offered to parties (trust units).
+    pub courting: f64,
+    /// Felt pressure removed from a protégé per unit of leverage spent shielding it
+    /// (pressure units per leverage unit).
+    pub shield_effect: f64,
+    /// Extra effect of a partisan's leverage on its own protégé per unit of bias: a partisan is
+    /// credible with its side (multiplier per unit bias).
+    pub protege_credibility: f64,
+}
+
+impl Default for StrategyConfig {
+    fn default() -> Self {
+        Self {
+            temperature: 0.05,
+            inertia: 0.05,
+            reciprocity: 0.2,
+            legitimacy_weight: 0.3,
+            detection: 0.5,
+            defection_severity: 1.0,
+            courting: 0.1,
+            shield_effect: 0.5,
+            protege_credibility: 0.5,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RegimeParams {
@@ -541,6 +595,12 @@ pub struct HierarchicalParams {
     pub meeting_cost: f64,
     /// Share of moves vetted with partners before acting, at full lead capacity (fraction).
     pub consultation: f64,
+    /// Share of the credit for an agreement the lead keeps; the backers share the rest
+    /// (fraction).
+    pub lead_credit: f64,
+    /// Utility a member expects to lose when a defection is noticed: the lead's authority to
+    /// exclude and name (utility units).
+    pub sanction: f64,
 }
 
 impl Default for HierarchicalParams {
@@ -551,6 +611,8 @@ impl Default for HierarchicalParams {
             handover_gap_months: 6,
             meeting_cost: 0.05,
             consultation: 0.8,
+            lead_credit: 0.7,
+            sanction: 0.1,
         }
     }
 }
@@ -568,6 +630,8 @@ pub struct NetworkParams {
     pub meeting_cost_cap: f64,
     /// Share of moves vetted with partners before acting (fraction).
     pub consultation: f64,
+    /// Utility a member expects to lose when peers notice a defection (utility units).
+    pub sanction: f64,
 }
 
 impl Default for NetworkParams {
@@ -578,6 +642,7 @@ impl Default for NetworkParams {
             meeting_cost_per_member: 0.015,
             meeting_cost_cap: 0.5,
             consultation: 0.9,
+            sanction: 0.1,
         }
     }
 }
@@ -595,6 +660,11 @@ pub struct ContactGroupParams {
     pub meeting_cost: f64,
     /// Share of moves vetted with the group before acting (fraction).
     pub consultation: f64,
+    /// Share of the credit for an agreement the facilitator keeps; the group shares the rest
+    /// (fraction).
+    pub lead_credit: f64,
+    /// Utility a member expects to lose when the group notices a defection (utility units).
+    pub sanction: f64,
 }
 
 impl Default for ContactGroupParams {
@@ -605,6 +675,8 @@ impl Default for ContactGroupParams {
             handover_gap_months: 3,
             meeting_cost: 0.08,
             consultation: 0.85,
+            lead_credit: 0.4,
+            sanction: 0.1,
         }
     }
 }
@@ -684,6 +756,23 @@ pub struct ThirdPartyConfig {
     /// First month the actor is present (months).
     #[serde(default)]
     pub entry_month: u32,
+    /// Stake in peace: value of an agreement, whoever brokers it (0–1; default by kind).
+    #[serde(default)]
+    pub peace: Option<f64>,
+    /// Recognition motive: value of credit and of being seen to lead (0–1; default by kind).
+    #[serde(default)]
+    pub recognition: Option<f64>,
+    /// Funding pressure: need to show visible results to funders; for support organisations it
+    /// peaks as the funding cycle ends (0–1; default by kind).
+    #[serde(default)]
+    pub funding_need: Option<f64>,
+    /// National or patron interest: weight on what the favoured party wants; acts only with
+    /// `favours` and is scaled by `bias` (0–1; default by kind).
+    #[serde(default)]
+    pub interest: Option<f64>,
+    /// Parties this actor is not mandated to talk to: its table cannot host them (names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub no_contact: Vec<String>,
 }
 
 impl ThirdPartyConfig {
@@ -706,6 +795,52 @@ impl ThirdPartyConfig {
             ThirdPartyKind::Diplomat => 0.3,
             ThirdPartyKind::SupportOrg => 0.0,
             ThirdPartyKind::Insider => 0.5,
+        })
+    }
+
+    /// Stake in peace, with the default of its kind: mediators and insiders exist to end the
+    /// war; a state weighs peace against other aims (MSN paper, note 9: diplomats "place their
+    /// own interests at the forefront").
+    pub fn peace_stake(&self) -> f64 {
+        self.peace.unwrap_or(match self.kind {
+            ThirdPartyKind::Mediator => 1.0,
+            ThirdPartyKind::Diplomat => 0.6,
+            ThirdPartyKind::SupportOrg => 0.8,
+            ThirdPartyKind::Insider => 1.0,
+        })
+    }
+
+    /// Recognition motive, with the default of its kind (MSN paper, challenge 1: "fame and
+    /// honor", "Nobel Prize-like behaviour"; the need for recognition in the international
+    /// arena).
+    pub fn recognition_motive(&self) -> f64 {
+        self.recognition.unwrap_or(match self.kind {
+            ThirdPartyKind::Mediator => 0.4,
+            ThirdPartyKind::Diplomat => 0.3,
+            ThirdPartyKind::SupportOrg => 0.1,
+            ThirdPartyKind::Insider => 0.2,
+        })
+    }
+
+    /// Funding pressure, with the default of its kind (MSN paper, challenge 2: short project
+    /// funding makes support organisations and NGOs need visible results).
+    pub fn funding_pressure(&self) -> f64 {
+        self.funding_need.unwrap_or(match self.kind {
+            ThirdPartyKind::Mediator => 0.1,
+            ThirdPartyKind::Diplomat => 0.0,
+            ThirdPartyKind::SupportOrg => 0.5,
+            ThirdPartyKind::Insider => 0.2,
+        })
+    }
+
+    /// National or patron interest, with the default of its kind (MSN paper, note 9,
+    /// quasi-mediation diplomacy; Kydd 2003).
+    pub fn interest_weight(&self) -> f64 {
+        self.interest.unwrap_or(match self.kind {
+            ThirdPartyKind::Mediator => 0.3,
+            ThirdPartyKind::Diplomat => 0.6,
+            ThirdPartyKind::SupportOrg => 0.0,
+            ThirdPartyKind::Insider => 0.3,
         })
     }
 
