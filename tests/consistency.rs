@@ -80,6 +80,9 @@ fn runs_timeseries_and_summary_agree() {
             "forum_switches",
             "dnh_violations",
             "rotations",
+            "defections",
+            "rival_initiatives",
+            "visibility_moves",
         ] {
             let s = summary_of(outcome);
             assert_eq!(num(&s["n"]) as usize, replicates, "{regime} {outcome}");
@@ -97,6 +100,14 @@ fn runs_timeseries_and_summary_agree() {
             num(&summary_of("relapse_given_agreement")["n"]) as usize,
             agreed
         );
+        // Compliance is defined for the runs in which someone had a role: none under
+        // competition, every run of a coordinated regime.
+        let with_roles = mine.iter().filter(|r| !r["compliance"].is_empty()).count();
+        assert_eq!(
+            with_roles,
+            if regime == "competitive" { 0 } else { replicates }
+        );
+        assert_eq!(num(&summary_of("compliance")["n"]) as usize, with_roles);
         // The cumulative agreement share in the last month equals the agreement rate.
         let final_share = series
             .iter()
@@ -120,6 +131,11 @@ fn runs_timeseries_and_summary_agree() {
         );
         // Every interval brackets its mean.
         for r in series.iter().filter(|r| r["regime"] == regime) {
+            // Compliance is undefined in months where nobody had a role (all of competition).
+            if r["mean"].is_empty() {
+                assert_eq!(r["metric"], "compliance", "{r:?}");
+                continue;
+            }
             let (lo, m, hi) = (num(&r["ci_low"]), num(&r["mean"]), num(&r["ci_high"]));
             assert!(lo <= m + 1e-9 && m <= hi + 1e-9, "{r:?}");
         }

@@ -2,7 +2,7 @@
 //! runner really applies their plans.
 
 use peacesim::experiment::{self, Design, OUTCOMES, ReplicateResult, ReplicateSink, Results};
-use peacesim::model::World;
+use peacesim::model::{METRICS, World};
 use peacesim::regime::{self, Plan, Regime, plan_independent};
 use peacesim::scenario::Scenario;
 use std::sync::Arc;
@@ -67,10 +67,16 @@ impl ReplicateSink for Collect {
 }
 
 fn run_with_custom(custom: Vec<Arc<dyn Regime>>) -> (Results, Vec<ReplicateResult>) {
-    let scenario = Scenario::baseline();
+    run_scenario_with_custom(&Scenario::baseline(), custom)
+}
+
+fn run_scenario_with_custom(
+    scenario: &Scenario,
+    custom: Vec<Arc<dyn Regime>>,
+) -> (Results, Vec<ReplicateResult>) {
     let mut regimes: Vec<Arc<dyn Regime>> = ["competitive", "hierarchical"]
         .iter()
-        .map(|n| regime::built_in(n, &scenario).unwrap())
+        .map(|n| regime::built_in(n, scenario).unwrap())
         .collect();
     regimes.extend(custom);
     let design = Design {
@@ -80,7 +86,7 @@ fn run_with_custom(custom: Vec<Arc<dyn Regime>>) -> (Results, Vec<ReplicateResul
         regimes,
     };
     let mut sink = Collect::default();
-    let results = experiment::run(&scenario, &design, &mut sink, &mut |_| {}).unwrap();
+    let results = experiment::run(scenario, &design, &mut sink, &mut |_| {}).unwrap();
     (results, sink.0)
 }
 
@@ -139,8 +145,15 @@ fn custom_regimes_run_beside_built_in_ones_with_sane_results() {
                 "replicate {r}: {o:?}"
             );
         }
+        // Compliance is NaN (undefined) in months without roles; everything else is finite.
+        let compliance = METRICS.iter().position(|m| *m == "compliance").unwrap();
         for series in &rep.series {
-            assert!(series.iter().all(|v| v.is_finite()), "replicate {r}");
+            for (k, v) in series.iter().enumerate() {
+                assert!(
+                    v.is_finite() || (k % METRICS.len() == compliance && v.is_nan()),
+                    "replicate {r}"
+                );
+            }
         }
     }
 }
@@ -154,7 +167,13 @@ fn an_outside_copy_of_competition_reproduces_it_run_for_run() {
             "replicate {}",
             rep.replicate
         );
-        assert_eq!(rep.series[0], rep.series[2], "replicate {}", rep.replicate);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(
+            bits(&rep.series[0]),
+            bits(&rep.series[2]),
+            "replicate {}",
+            rep.replicate
+        );
     }
     for outcome in OUTCOMES {
         let d = &results.get("competitive_copy", outcome).unwrap().difference;
@@ -169,9 +188,13 @@ fn an_outside_copy_of_competition_reproduces_it_run_for_run() {
     );
 }
 
+/// With fixed behaviour (`mechanisms.strategic = false`) the plan is applied as it is: a regime
+/// in which nobody convenes gets no agreement.
 #[test]
 fn the_runner_applies_the_custom_plan_nobody_convenes_means_no_agreement() {
-    let (results, reps) = run_with_custom(vec![Arc::new(NobodyConvenes)]);
+    let mut scenario = Scenario::baseline();
+    scenario.mechanisms.strategic = false;
+    let (results, reps) = run_scenario_with_custom(&scenario, vec![Arc::new(NobodyConvenes)]);
     let agreement = results.get("nobody_convenes", "agreement").unwrap();
     assert_eq!(agreement.values.n, REPLICATES);
     assert_eq!(agreement.values.mean(), Some(0.0));
@@ -186,4 +209,15 @@ fn the_runner_applies_the_custom_plan_nobody_convenes_means_no_agreement() {
     }
     // The same replicates under competition do reach agreements: the zero is the plan's doing.
     assert!(mean(&results, "competitive", "agreement") > 0.0);
+}
+
+/// With strategic actors, a plan that proposes no roles is no institution at all: every actor
+/// chooses for itself, exactly as under competition, run for run.
+#[test]
+fn with_strategic_actors_a_blank_plan_is_competition() {
+    let (results, reps) = run_with_custom(vec![Arc::new(NobodyConvenes)]);
+    for rep in &reps {
+        assert_eq!(rep.outcomes[0], rep.outcomes[2], "replicate {}", rep.replicate);
+    }
+    assert!(mean(&results, "nobody_convenes", "agreement") > 0.0);
 }

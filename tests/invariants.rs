@@ -31,7 +31,7 @@ struct Knobs {
     leverage_effect: f64,
     posting_months: f64,
     posting_jitter_share: f64,
-    mechanisms: [bool; 10],
+    mechanisms: [bool; 11],
     /// Indices into the baseline's third parties: drops, duplicates and reorders actors.
     actors: Vec<usize>,
     /// Entry month of each actor as a share of the horizon.
@@ -51,7 +51,7 @@ fn knobs() -> impl Strategy<Value = Knobs> {
             1.0..120.0f64,
             0.0..0.95f64,
         ),
-        prop::array::uniform10(any::<bool>()),
+        prop::array::uniform11(any::<bool>()),
         prop::collection::vec(
             (
                 0..base_actors,
@@ -109,6 +109,7 @@ fn scenario(k: &Knobs) -> Scenario {
         m.information_sharing,
         m.patrons,
         m.relapse,
+        m.strategic,
     ] = k.mechanisms;
     s.world.horizon_months = k.horizon_months;
     s.world.implementation_months = k.implementation_months;
@@ -145,6 +146,12 @@ fn check_run(s: &Scenario, regime: &str, o: &RunOutcome, series: &[f64]) -> Resu
     let months = s.total_months();
     let width = METRICS.len();
     let at = |t: usize, name: &str| series[t * width + metric(name)];
+    let total_defined = |name: &str| {
+        (0..months)
+            .map(|t| at(t, name))
+            .filter(|v| !v.is_nan())
+            .sum::<f64>()
+    };
     let horizon = s.world.horizon_months;
     let mech = &s.mechanisms;
     let fail = |what: String| Err(format!("{regime}: {what}; outcome {o:?}"));
@@ -152,7 +159,13 @@ fn check_run(s: &Scenario, regime: &str, o: &RunOutcome, series: &[f64]) -> Resu
     if series.len() != months * width {
         return fail(format!("series has {} values", series.len()));
     }
-    if let Some(bad) = series.iter().position(|v| !v.is_finite()) {
+    // Compliance is undefined (NaN) in months without roles; every other value is finite.
+    let compliance = metric("compliance");
+    if let Some(bad) = series
+        .iter()
+        .enumerate()
+        .position(|(k, v)| !v.is_finite() && !(k % width == compliance && v.is_nan()))
+    {
         return fail(format!("series value {bad} is {}", series[bad]));
     }
     let values = experiment::outcome_values(o);
@@ -165,6 +178,10 @@ fn check_run(s: &Scenario, regime: &str, o: &RunOutcome, series: &[f64]) -> Resu
             if !(0.0..=1.0).contains(&v) {
                 return fail(format!("{name} = {v} in month {}", t + 1));
             }
+        }
+        let c = at(t, "compliance");
+        if !c.is_nan() && !(0.0..=1.0).contains(&c) {
+            return fail(format!("compliance = {c} in month {}", t + 1));
         }
         let tables = at(t, "parallel_forums");
         if tables > o.max_parallel_forums as f64 {
@@ -227,6 +244,19 @@ fn check_run(s: &Scenario, regime: &str, o: &RunOutcome, series: &[f64]) -> Resu
     if regime == "competitive" && o.coordination_cost != 0.0 {
         return fail("coordination cost under competition".into());
     }
+    if regime == "competitive" && (o.compliance.is_some() || o.defections > 0) {
+        return fail("roles under competition".into());
+    }
+    if o.compliance.is_some_and(|c| !(0.0..=1.0).contains(&c)) {
+        return fail("compliance outside 0–1".into());
+    }
+    if !mech.strategic && o.defections > 0 {
+        return fail("defections with strategic choice off".into());
+    }
+    let defections = total_defined("defections");
+    if defections != f64::from(o.defections) {
+        return fail("defection series does not add up to the outcome".into());
+    }
 
     let total = |name: &str| (0..months).map(|t| at(t, name)).sum::<f64>();
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()));
@@ -276,7 +306,10 @@ proptest! {
         let (a, b) = (run_replicate(&s, &regimes, seed, r), run_replicate(&s, &regimes, seed, r));
         prop_assert_eq!(a.seed, b.seed);
         prop_assert_eq!(&a.outcomes, &b.outcomes);
-        prop_assert_eq!(&a.series, &b.series);
+        let bits = |v: &[Vec<f64>]| -> Vec<Vec<u64>> {
+            v.iter().map(|s| s.iter().map(|x| x.to_bits()).collect()).collect()
+        };
+        prop_assert_eq!(bits(&a.series), bits(&b.series));
     }
 }
 

@@ -34,7 +34,7 @@ impl World<'_> {
         if self.phase == Phase::Negotiating {
             self.choose_actions(plan);
         } else {
-            self.idle_actions();
+            self.idle_actions(plan);
         }
         self.mark_support(plan);
         if self.phase == Phase::Negotiating {
@@ -50,10 +50,19 @@ impl World<'_> {
         self.update_ripeness();
     }
 
-    /// Outside talks nobody has a role or a choice to make.
-    fn idle_actions(&mut self) {
+    /// Outside talks nobody has a role or a choice to make; strategic actors outside an
+    /// institution back nobody.
+    fn idle_actions(&mut self, plan: &mut Plan) {
         self.role_holders = 0;
         self.compliers = 0;
+        if self.scenario.mechanisms.strategic {
+            for j in 0..self.actors.len() {
+                if !plan.cooperating[j] {
+                    plan.convenes[j] = false;
+                    plan.backs[j] = None;
+                }
+            }
+        }
         for a in &mut self.actors {
             a.action = Action::Idle;
             a.defected = false;

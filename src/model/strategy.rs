@@ -63,6 +63,10 @@ const VISIBLE_MEMBER: f64 = 0.3;
 const RECOGNITION_VISIBILITY: f64 = 0.2;
 /// Share of the best table's prospect that working alone contributes to peace.
 const FREELANCE_PEACE: f64 = 0.5;
+/// What convening a table of its own offers a partisan's interest: it sets the agenda and shapes
+/// the text in its protégé's favour (MSN paper, note 9, quasi-mediation; the parallel processes
+/// states sponsor for their side).
+const VENUE_CONTROL: f64 = 0.5;
 /// Most options an actor weighs in a month.
 const MAX_OPTIONS: usize = 5;
 
@@ -296,7 +300,7 @@ impl World<'_> {
                         peace: w_p * p,
                         recognition: recognise(p, VISIBLE_OWN_TABLE),
                         funding: w_f * VISIBLE_OWN_TABLE,
-                        interest: 0.0,
+                        interest: w_i * VENUE_CONTROL,
                         institution: -sanction,
                     },
                 );
