@@ -154,12 +154,14 @@ fn read_checkpoint(dir: &Path) -> Result<Option<Checkpoint>> {
     }
     let text =
         fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{}: damaged, or not a peacesim checkpoint (not JSON)",
+    let damaged = |e: serde_json::Error| {
+        anyhow::anyhow!(
+            "{}: damaged, or not a peacesim checkpoint ({e}). Run the sweep (or shard) again \
+             with --force.",
             path.display()
         )
-    })?;
+    };
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(damaged)?;
     let format = value.get("format").and_then(|f| f.as_u64()).unwrap_or(1);
     if format != CHECKPOINT_FORMAT {
         bail!(
@@ -169,8 +171,7 @@ fn read_checkpoint(dir: &Path) -> Result<Option<Checkpoint>> {
             path.display()
         );
     }
-    let cp = serde_json::from_str(&text)
-        .with_context(|| format!("{}: damaged, or not a peacesim checkpoint", path.display()))?;
+    let cp = serde_json::from_str(&text).map_err(damaged)?;
     Ok(Some(cp))
 }
 
@@ -757,11 +758,10 @@ pub fn verify_sweep_runs(
         if got.hex() != want {
             bail!(
                 "{}: bytes {from_bytes}..{bytes} (rows {}..{}) are not the ones the checkpoint \
-                 vouches for (checksum {} ≠ {want}); {remedy}",
+                 vouches for (their checksum differs); {remedy}",
                 path.display(),
                 from_units * r + 1,
                 units * r,
-                got.hex()
             );
         }
         (from_units, from_bytes) = (units, bytes);
@@ -807,10 +807,8 @@ pub fn whole_checkpoint(
     let (hashes, total) = hash_prefix(&path, csv_bytes, &offsets)?;
     if total != written {
         bail!(
-            "{}: checksum {} ≠ {} of the bytes copied; {remedy}",
-            path.display(),
-            total.hex(),
-            written.hex()
+            "{}: its checksum differs from that of the bytes copied; {remedy}",
+            path.display()
         );
     }
     Ok(Checkpoint {
@@ -1236,10 +1234,8 @@ pub fn concatenate(shards: &[ShardFolder], plan: &SweepPlan, out: &Path) -> Resu
         }
         if own.hex() != s.checkpoint.csv_hash {
             bail!(
-                "{}: changed while it was being merged (checksum {} ≠ {}); {MERGE_REMEDY}",
-                path.display(),
-                own.hex(),
-                s.checkpoint.csv_hash
+                "{}: changed while it was being merged (its checksum differs); {MERGE_REMEDY}",
+                path.display()
             );
         }
     }
