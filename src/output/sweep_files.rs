@@ -428,7 +428,7 @@ impl SweepWriter {
         cp.csv_bytes += bytes.len() as u64;
         cp.csv_hash = self.hash.hex();
         let stride = mark_stride(cp.units_done);
-        cp.marks.retain(|m| m.units % stride == 0);
+        cp.marks.retain(|m| m.units.is_multiple_of(stride));
         self.save_checkpoint()
     }
 
@@ -589,7 +589,7 @@ fn scan_rows(
                 row + 1
             );
         }
-        if row % r == 0 && wanted.peek() == Some(&(row / r)) {
+        if row.is_multiple_of(r) && wanted.peek() == Some(&(row / r)) {
             offsets.push(at);
             wanted.next();
         }

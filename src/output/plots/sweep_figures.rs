@@ -1120,7 +1120,6 @@ impl Figure for SensitivityFigure<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::stats::Moments;
     use crate::output::sweep_files::elementary_effects;
     use crate::scenario::{Scenario, SweepConfig, SweepParameter};
 
@@ -1164,10 +1163,10 @@ mod tests {
         let mut summary = SweepSummary::new(plan.points.len(), &regimes);
         for p in 0..plan.points.len() {
             for r in 0..regimes.len() {
-                for k in 0..OUTCOMES.len() {
+                for (k, outcome) in OUTCOMES.iter().enumerate() {
                     let m = summary.moments_mut(p, r, k);
                     for rep in 0..20usize {
-                        let x = if is_proportion(OUTCOMES[k]) {
+                        let x = if is_proportion(outcome) {
                             f64::from((rep + p + 3 * r) % 4 == 0)
                         } else {
                             (rep % 5 + p + r + k) as f64
