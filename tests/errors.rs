@@ -678,3 +678,95 @@ fn a_sweep_on_a_full_disk_fails_with_status_1_and_resumes() {
     );
     drop(mounted);
 }
+
+/// Runs the catalogue's sweep (`sweep.toml`) into `out` in `dir`, with `extra` options.
+fn catalogue_sweep(dir: &Path, out: &str, extra: &[&str]) {
+    fs::write(dir.join("sweep.toml"), format!("{MY_TOML}{SWEEP_TABLE}")).unwrap();
+    let mut args = vec!["sweep", "sweep.toml", "--quiet", "--no-plots", "--out", out];
+    args.extend_from_slice(extra);
+    let o = peacesim(dir, &args);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+}
+
+/// Flips the last digit of the last row of `csv` (an outcome only a checksum can see).
+fn flip_last_digit(csv: &Path) {
+    let mut bytes = fs::read(csv).unwrap();
+    let at = bytes.len() - 2;
+    assert!(bytes[at].is_ascii_digit(), "{}", bytes[at] as char);
+    bytes[at] = if bytes[at] == b'7' { b'8' } else { b'7' };
+    fs::write(csv, bytes).unwrap();
+}
+
+#[test]
+fn resuming_a_damaged_sweep_folder_is_refused_and_changes_nothing() {
+    let tmp = TempDir::new().unwrap();
+    catalogue_sweep(tmp.path(), "sweep-out", &[]);
+    let cp_path = tmp.path().join("sweep-out/checkpoint.json");
+    let mut cp: serde_json::Value = serde_json::from_slice(&fs::read(&cp_path).unwrap()).unwrap();
+    // As a sweep killed after its last chunk leaves it, then damaged.
+    cp["complete"] = false.into();
+    let interrupted = serde_json::to_vec_pretty(&cp).unwrap();
+    cp["csv_bytes"] = 0.into();
+    fs::write(&cp_path, serde_json::to_vec_pretty(&cp).unwrap()).unwrap();
+    let resume = [
+        "sweep",
+        "sweep.toml",
+        "--resume",
+        "--quiet",
+        "--out",
+        "sweep-out",
+    ];
+    let mut messages = Vec::new();
+    for damage in ["csv_bytes = 0", "a flipped digit"] {
+        if damage == "a flipped digit" {
+            fs::write(&cp_path, &interrupted).unwrap();
+            flip_last_digit(&tmp.path().join("sweep-out/sweep_runs.csv"));
+        }
+        let before = snapshot(tmp.path());
+        let o = peacesim(tmp.path(), &resume);
+        assert_status(&o, 2, damage);
+        let m = stderr(&o);
+        assert_eq!(
+            snapshot(tmp.path()),
+            before,
+            "{damage}: the folder was changed"
+        );
+        assert_mentions(&m, &["error: sweep-out/", "--force"]);
+        assert_catalogued(&m);
+        messages.push(m);
+    }
+    assert_mentions(&messages[0], &["sweep-out/checkpoint.json: csv_bytes = 0"]);
+    assert_mentions(
+        &messages[1],
+        &["sweep-out/sweep_runs.csv: bytes 0..", "(rows 1..16)"],
+    );
+}
+
+#[test]
+fn merging_a_damaged_shard_is_refused_and_writes_nothing() {
+    let tmp = TempDir::new().unwrap();
+    catalogue_sweep(tmp.path(), "shard0", &["--shard", "0/2"]);
+    catalogue_sweep(tmp.path(), "shard1", &["--shard", "1/2"]);
+    flip_last_digit(&tmp.path().join("shard1/sweep_runs.csv"));
+    let before = snapshot(tmp.path());
+    let o = peacesim(
+        tmp.path(),
+        &["merge", "shard0", "shard1", "--quiet", "--out", "merged"],
+    );
+    assert_status(&o, 2, "merge of a damaged shard");
+    let m = stderr(&o);
+    assert_mentions(
+        &m,
+        &[
+            "shard1/sweep_runs.csv: bytes 0..",
+            "nothing was written",
+            "--force",
+        ],
+    );
+    assert!(
+        !tmp.path().join("merged").exists(),
+        "an output folder was made"
+    );
+    assert_eq!(snapshot(tmp.path()), before, "files were written");
+    assert_catalogued(&m);
+}

@@ -156,7 +156,7 @@ fn a_custom_regime_sweeps_beside_built_in_ones_on_common_random_numbers() {
     assert_eq!(summary.regimes, names);
     for p in 0..POINTS {
         for r in 0..names.len() {
-            assert_eq!(summary.moments[p][r][agreement].n, REPLICATES, "{p} {r}");
+            assert_eq!(summary.moments(p, r, agreement).n, REPLICATES, "{p} {r}");
         }
     }
     let summary_rows: Vec<_> = read_csv(&tmp.path().join("with").join(SWEEP_SUMMARY))

@@ -5,9 +5,9 @@ use anyhow::Context;
 use peacesim::experiment::design::SweepPlan;
 use peacesim::experiment::sweep::{RegimeFactory, Shard, run_units};
 use peacesim::output::sweep_files::{
-    self, CHECKPOINT, SENSITIVITY, SWEEP_RUNS, SWEEP_SUMMARY, SweepWriter, check_shards,
-    concatenate, elementary_effects, fingerprint, sensitivity_csv, summarize, sweep_summary_csv,
-    write_atomic,
+    CHECKPOINT, SENSITIVITY, SWEEP_RUNS, SweepWriter, check_shards, concatenate,
+    elementary_effects, fingerprint, sensitivity_csv, summarize, verify_shards, whole_checkpoint,
+    write_atomic, write_sweep_summary,
 };
 use peacesim::output::{StagedDir, plots};
 use peacesim::regime;
@@ -86,7 +86,7 @@ fn finalize(
 ) -> anyhow::Result<()> {
     let regimes = scenario.experiment.regimes.clone();
     let summary = summarize(&dir.join(SWEEP_RUNS), plan, &regimes)?;
-    write_atomic(dir, SWEEP_SUMMARY, &sweep_summary_csv(plan, &summary)?)?;
+    write_sweep_summary(dir, plan, &summary)?;
     let effects = if plan.design == SweepDesign::Morris {
         let effects = elementary_effects(plan, &summary);
         write_atomic(dir, SENSITIVITY, &sensitivity_csv(&effects)?)?;
@@ -130,7 +130,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let threads = super::resolve_threads(args.threads);
     let regimes = scenario.experiment.regimes.clone();
     let mut writer = if args.resume {
-        SweepWriter::resume(&target, &hash, shard, regimes.clone()).map_err(input)?
+        SweepWriter::resume(&target, &hash, shard, &plan, regimes.clone()).map_err(input)?
     } else {
         SweepWriter::start(
             &target,
@@ -175,6 +175,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         },
     )?;
     bar.finish_and_clear();
+    // Never summarise, or mark complete, rows that are not the ones written.
+    writer.verify(&plan)?;
     if shard.is_whole() {
         finalize(&target, &scenario, &plan, args.no_plots)?;
     }
@@ -230,11 +232,15 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
         ))
     })?;
     let plan = SweepPlan::new(&scenario, &config);
+    let regimes = scenario.experiment.regimes.clone();
+    // Every shard's rows are checked against its checkpoint before anything is written.
+    verify_shards(&shards, &plan, &regimes).map_err(input)?;
     let target = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!("{}-sweep", scenario.scenario.name))
     });
     let staged = StagedDir::create(&target, args.force).map_err(input)?;
-    concatenate(&shards, &staged.path(SWEEP_RUNS))?;
+    let written = concatenate(&shards, &plan, &staged.path(SWEEP_RUNS))?;
+    let checkpoint = whole_checkpoint(staged.dir(), &hash, &plan, &regimes, written)?;
     finalize(staged.dir(), &scenario, &plan, args.no_plots)?;
     let count = shards[0].checkpoint.shard_count;
     let units = 0..plan.units();
@@ -251,19 +257,6 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
     }
     .to_json(Some(now()))?;
     staged.write_file("manifest.json", &bytes)?;
-    let csv_bytes = std::fs::metadata(staged.path(SWEEP_RUNS))
-        .map_err(anyhow::Error::from)?
-        .len();
-    let checkpoint = sweep_files::Checkpoint {
-        spec_hash: hash,
-        shard_index: 0,
-        shard_count: 1,
-        unit_start: units.start,
-        unit_end: units.end,
-        units_done: units.end,
-        csv_bytes,
-        complete: true,
-    };
     staged.write_file(
         CHECKPOINT,
         &serde_json::to_vec_pretty(&checkpoint).map_err(anyhow::Error::from)?,

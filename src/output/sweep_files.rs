@@ -5,19 +5,35 @@
 //! replaced (write, sync, rename) with the number of units done and the byte length of the CSV
 //! at that point. `--resume` truncates the CSV to that length and continues, so no row is lost,
 //! cut or written twice, whatever instant the process died at.
+//!
+//! Integrity: the checkpoint also vouches for the bytes it covers, with a running FNV-1a 64-bit
+//! checksum of the CSV's first `csv_bytes` bytes and up to [`MAX_MARKS`] intermediate
+//! checksums (`marks`) at evenly spaced unit boundaries. Before `--resume` appends, before
+//! `merge` writes anything and before a finished sweep is summarised, the folder is verified
+//! ([`verify_sweep_runs`]): the checkpoint's own fields against the run plan, the header byte
+//! for byte, every row's point, parameters, regime, replicate and seed against the plan, the
+//! number of rows, and the checksums. Any difference is refused, naming the file and the byte
+//! offset (and row) where it diverges.
+//!
+//! Memory: the summary stage holds, per sweep point, one [`Moments`] (24 bytes) per regime and
+//! outcome (`points × regimes × 14 × 24` bytes) besides the plan's points: measured 1.1 KB a
+//! point with 3 regimes and 2 parameters, about 1.1 GB at the maximum of 10^6 points. That
+//! is accepted (the figures and Morris effects need every point's means);
+//! `sweep_summary.csv` itself is streamed to disk, never built in memory.
 
 use super::folder::{MARKER, check_replaceable};
 use super::{fmt_opt, outcome_fields};
 use crate::experiment::design::SweepPlan;
 use crate::experiment::stats::Moments;
-use crate::experiment::sweep::{Shard, UnitResult};
+use crate::experiment::sweep::{CHUNK_UNITS, Shard, UnitResult};
 use crate::experiment::{OUTCOMES, is_proportion, outcome_values};
 use crate::model::RunOutcome;
+use crate::model::random::run_seed;
 use crate::output::RUNS_HEADER;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 pub const SWEEP_RUNS: &str = "sweep_runs.csv";
@@ -25,9 +41,18 @@ pub const SWEEP_SUMMARY: &str = "sweep_summary.csv";
 pub const SENSITIVITY: &str = "sensitivity.csv";
 pub const CHECKPOINT: &str = "checkpoint.json";
 
+/// The version of `checkpoint.json`'s layout this peacesim writes and reads.
+pub const CHECKPOINT_FORMAT: u64 = 2;
+
+/// At most this many intermediate checksums in a checkpoint (so it stays small and its rewrite
+/// after every chunk cheap, however long the sweep).
+pub const MAX_MARKS: usize = 64;
+
 /// Progress of a sweep (or shard) folder, replaced atomically after every synced chunk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {
+    /// [`CHECKPOINT_FORMAT`].
+    pub format: u64,
     /// Fingerprint of the resolved scenario, sweep and regimes: resuming or merging needs the
     /// same one.
     pub spec_hash: String,
@@ -40,18 +65,75 @@ pub struct Checkpoint {
     pub units_done: u64,
     /// Length of `sweep_runs.csv` holding exactly those units.
     pub csv_bytes: u64,
+    /// FNV-1a 64-bit checksum of the first `csv_bytes` bytes of `sweep_runs.csv` (16 hex digits).
+    pub csv_hash: String,
     /// All units done and every output written.
     pub complete: bool,
+    /// The running checksum at every multiple of [`mark_stride`]`(units_done)` units strictly
+    /// between 0 and `units_done`: where a damaged file first differs, to within a stride.
+    pub marks: Vec<Mark>,
+}
+
+/// The running checksum of `sweep_runs.csv` at a unit boundary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mark {
+    /// Units done (counted from the shard's first unit) before this point of the file.
+    pub units: u64,
+    /// Bytes of the file before it.
+    pub bytes: u64,
+    /// FNV-1a 64-bit checksum of those bytes.
+    pub hash: String,
+}
+
+/// The spacing of a checkpoint's marks, in units: `CHUNK_UNITS` doubled until at most
+/// [`MAX_MARKS`] multiples of it lie strictly between 0 and `units_done`. A function of
+/// `units_done` alone, so an interrupted and resumed sweep, an uninterrupted one and a merge
+/// of shards all write the same marks.
+pub fn mark_stride(units_done: u64) -> u64 {
+    let mut stride = CHUNK_UNITS;
+    while units_done.saturating_sub(1) / stride > MAX_MARKS as u64 {
+        stride = stride.saturating_mul(2);
+    }
+    stride
+}
+
+/// A running 64-bit FNV-1a checksum (a few hundred MB/s to 0.7 GB/s; see output/README.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fnv64(pub u64);
+
+impl Default for Fnv64 {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv64 {
+    pub fn update(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    pub fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
+
+    fn parse(hex: &str) -> Option<Self> {
+        (hex.len() == 16)
+            .then(|| u64::from_str_radix(hex, 16).ok())
+            .flatten()
+            .map(Self)
+    }
 }
 
 /// A 64-bit FNV-1a fingerprint, as 16 hex digits.
 pub fn fingerprint(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    let mut h = Fnv64::default();
+    h.update(bytes);
+    h.hex()
 }
 
 /// Header of `sweep_runs.csv`: point, each parameter, then the columns of `runs.csv`.
@@ -74,9 +156,51 @@ fn read_checkpoint(dir: &Path) -> Result<Option<Checkpoint>> {
     }
     let text =
         fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let cp = serde_json::from_str(&text)
-        .with_context(|| format!("{}: not a peacesim checkpoint", path.display()))?;
+    let damaged = |e: serde_json::Error| {
+        anyhow::anyhow!(
+            "{}: damaged, or not a peacesim checkpoint ({e}). Run the sweep (or shard) again \
+             with --force.",
+            path.display()
+        )
+    };
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(damaged)?;
+    let format = value.get("format").and_then(|f| f.as_u64()).unwrap_or(1);
+    if format != CHECKPOINT_FORMAT {
+        bail!(
+            "{}: checkpoint format {format}, but this peacesim reads format {CHECKPOINT_FORMAT} \
+             (with checksums): it was written by another version of peacesim. Run that sweep \
+             again with --force.",
+            path.display()
+        );
+    }
+    let cp = serde_json::from_str(&text).map_err(damaged)?;
     Ok(Some(cp))
+}
+
+/// Writes a file whole, streamed by `fill`: temporary file, sync, rename, sync the folder.
+pub fn write_atomic_with(
+    dir: &Path,
+    name: &str,
+    fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let path = dir.join(name);
+    {
+        let f = File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+        let mut w = BufWriter::with_capacity(1 << 16, f);
+        fill(&mut w).with_context(|| format!("cannot write {}", tmp.display()))?;
+        let f = w
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        f.sync_all()
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+    }
+    fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+    if let Ok(d) = File::open(dir) {
+        d.sync_all().ok();
+    }
+    Ok(())
 }
 
 /// Writes a small file whole: temporary file, sync, rename, sync the folder.
@@ -103,6 +227,8 @@ pub struct SweepWriter {
     file: File,
     checkpoint: Checkpoint,
     regimes: Vec<String>,
+    /// The running checksum of the CSV written so far (`checkpoint.csv_hash`).
+    hash: Fnv64,
 }
 
 impl SweepWriter {
@@ -147,7 +273,10 @@ impl SweepWriter {
             File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
         file.write_all(&header)?;
         file.sync_all()?;
+        let mut hash = Fnv64::default();
+        hash.update(&header);
         let checkpoint = Checkpoint {
+            format: CHECKPOINT_FORMAT,
             spec_hash: spec_hash.to_string(),
             shard_index: shard.index,
             shard_count: shard.count,
@@ -155,21 +284,32 @@ impl SweepWriter {
             unit_end: units.end,
             units_done: 0,
             csv_bytes: header.len() as u64,
+            csv_hash: hash.hex(),
             complete: false,
+            marks: Vec::new(),
         };
         let writer = Self {
             dir: dir.to_path_buf(),
             file,
             checkpoint,
             regimes,
+            hash,
         };
         writer.save_checkpoint()?;
         Ok(writer)
     }
 
     /// Reopens a sweep folder after an interruption: checks that it is the same sweep and
-    /// shard, and cuts the CSV back to the last checkpoint.
-    pub fn resume(dir: &Path, spec_hash: &str, shard: Shard, regimes: Vec<String>) -> Result<Self> {
+    /// shard, verifies every byte the checkpoint vouches for ([`verify_sweep_runs`]), and only
+    /// then cuts the CSV back to the last checkpoint. A folder that fails a check is left as
+    /// it was.
+    pub fn resume(
+        dir: &Path,
+        spec_hash: &str,
+        shard: Shard,
+        plan: &SweepPlan,
+        regimes: Vec<String>,
+    ) -> Result<Self> {
         let Some(checkpoint) = read_checkpoint(dir)? else {
             bail!(
                 "{}: no sweep to resume here (no {CHECKPOINT}). Run without --resume to start it.",
@@ -195,31 +335,52 @@ impl SweepWriter {
                 shard.count
             );
         }
+        let units = shard.units(plan.units());
+        verify_sweep_runs(dir, &checkpoint, plan, &regimes, units, RESUME_REMEDY)?;
         let path = dir.join(SWEEP_RUNS);
         let file = OpenOptions::new()
             .write(true)
             .open(&path)
             .with_context(|| format!("cannot reopen {}", path.display()))?;
-        let len = file.metadata()?.len();
-        if len < checkpoint.csv_bytes {
-            bail!(
-                "{}: is shorter ({len} bytes) than its checkpoint says ({}); the folder was \
-                 changed by hand. Start over with --force.",
-                path.display(),
-                checkpoint.csv_bytes
-            );
-        }
         file.set_len(checkpoint.csv_bytes)?;
         file.sync_all()?;
         let mut file = file;
-        use std::io::Seek;
-        file.seek(std::io::SeekFrom::End(0))?;
+        file.seek(SeekFrom::End(0))?;
+        let hash = Fnv64::parse(&checkpoint.csv_hash).context("checked by verify_sweep_runs")?;
         Ok(Self {
             dir: dir.to_path_buf(),
             file,
             checkpoint,
             regimes,
+            hash,
         })
+    }
+
+    /// Verifies the whole of `sweep_runs.csv` against the checkpoint (after the last chunk,
+    /// before the folder is summarised and marked complete): it must be exactly the bytes the
+    /// checkpoint vouches for.
+    pub fn verify(&self, plan: &SweepPlan) -> Result<()> {
+        let path = self.dir.join(SWEEP_RUNS);
+        let len = fs::metadata(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .len();
+        if len != self.checkpoint.csv_bytes {
+            bail!(
+                "{}: is {len} bytes long, but this sweep wrote {}: it was changed while the sweep \
+                 ran. Run the sweep again with --force.",
+                path.display(),
+                self.checkpoint.csv_bytes
+            );
+        }
+        let units = self.checkpoint.unit_start..self.checkpoint.unit_end;
+        verify_sweep_runs(
+            &self.dir,
+            &self.checkpoint,
+            plan,
+            &self.regimes,
+            units,
+            "it was changed while the sweep ran. Run the sweep again with --force.",
+        )
     }
 
     /// The first unit not yet done.
@@ -256,8 +417,20 @@ impl SweepWriter {
         let bytes = rows.into_inner()?;
         self.file.write_all(&bytes)?;
         self.file.sync_data()?;
-        self.checkpoint.units_done += results.len() as u64;
-        self.checkpoint.csv_bytes += bytes.len() as u64;
+        let cp = &mut self.checkpoint;
+        if cp.units_done > 0 {
+            cp.marks.push(Mark {
+                units: cp.units_done,
+                bytes: cp.csv_bytes,
+                hash: cp.csv_hash.clone(),
+            });
+        }
+        self.hash.update(&bytes);
+        cp.units_done += results.len() as u64;
+        cp.csv_bytes += bytes.len() as u64;
+        cp.csv_hash = self.hash.hex();
+        let stride = mark_stride(cp.units_done);
+        cp.marks.retain(|m| m.units.is_multiple_of(stride));
         self.save_checkpoint()
     }
 
@@ -269,18 +442,445 @@ impl SweepWriter {
     }
 }
 
+/// What to do about a damaged sweep folder met by `--resume` (or a finished sweep).
+const RESUME_REMEDY: &str = "the folder was changed or damaged after peacesim wrote it, and was \
+                             left as it is. Start the sweep over with --force.";
+/// What to do about a damaged shard met by `merge`.
+const MERGE_REMEDY: &str = "the shard was changed or damaged after peacesim wrote it; nothing \
+                            was written. Run that shard again with --force.";
+
+/// The bytes of `sweep_runs.csv`'s header for `plan`.
+pub fn sweep_runs_header_bytes(plan: &SweepPlan) -> Result<Vec<u8>> {
+    let mut header = csv::Writer::from_writer(Vec::new());
+    header.write_record(sweep_runs_header(plan))?;
+    Ok(header.into_inner()?)
+}
+
+/// Checks a checkpoint's fields against each other and against the run plan (the shard's
+/// `units`, the header's length), before any file is read.
+fn check_checkpoint(
+    dir: &Path,
+    cp: &Checkpoint,
+    header_len: u64,
+    units: &std::ops::Range<u64>,
+    remedy: &str,
+) -> Result<()> {
+    let path = dir.join(CHECKPOINT);
+    let fail = |what: String| -> Result<()> { bail!("{}: {what}; {remedy}", path.display()) };
+    if (cp.unit_start, cp.unit_end) != (units.start, units.end) {
+        return fail(format!(
+            "its units {}..{} are not shard {}/{}'s units {}..{} of this sweep",
+            cp.unit_start, cp.unit_end, cp.shard_index, cp.shard_count, units.start, units.end
+        ));
+    }
+    let total = units.end - units.start;
+    if cp.units_done > total {
+        return fail(format!(
+            "units_done = {} is more than the shard's {total} units",
+            cp.units_done
+        ));
+    }
+    if cp.complete && cp.units_done != total {
+        return fail(format!(
+            "it says complete with {} of {total} units done",
+            cp.units_done
+        ));
+    }
+    if cp.csv_bytes < header_len {
+        return fail(format!(
+            "csv_bytes = {} is less than the {header_len} bytes of {SWEEP_RUNS}'s header",
+            cp.csv_bytes
+        ));
+    }
+    if Fnv64::parse(&cp.csv_hash).is_none() {
+        return fail(format!(
+            "csv_hash = {:?} is not a checksum (16 hex digits)",
+            cp.csv_hash
+        ));
+    }
+    let stride = mark_stride(cp.units_done);
+    let expected: Vec<u64> = (1..)
+        .map(|i| i * stride)
+        .take_while(|&u| u < cp.units_done)
+        .collect();
+    let found: Vec<u64> = cp.marks.iter().map(|m| m.units).collect();
+    if found != expected {
+        return fail(format!(
+            "its marks are at {found:?} units, not at every {stride} units below units_done = {}",
+            cp.units_done
+        ));
+    }
+    let mut last = header_len;
+    for m in &cp.marks {
+        if m.bytes < last || m.bytes > cp.csv_bytes || Fnv64::parse(&m.hash).is_none() {
+            return fail(format!(
+                "its mark at {} units (bytes = {}, hash = {:?}) is not a checksum within \
+                 bytes {last}..{} of {SWEEP_RUNS}",
+                m.units, m.bytes, m.hash, cp.csv_bytes
+            ));
+        }
+        last = m.bytes;
+    }
+    Ok(())
+}
+
+/// Compares the start of `path` with the header this sweep writes.
+fn check_header(path: &Path, header: &[u8], remedy: &str) -> Result<()> {
+    let mut found = Vec::with_capacity(header.len());
+    File::open(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .take(header.len() as u64)
+        .read_to_end(&mut found)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if let Some(at) = (0..header.len()).find(|&i| found.get(i) != Some(&header[i])) {
+        bail!(
+            "{}: its header (line 1) differs from this sweep's at byte {at} (expected `{}`); \
+             {remedy}",
+            path.display(),
+            String::from_utf8_lossy(header).trim_end()
+        );
+    }
+    Ok(())
+}
+
+/// Reads the rows of `path` between its header (`header_len` bytes) and byte `csv_bytes`, and
+/// checks that they are exactly `units_done` units × regimes rows, each with the point,
+/// parameters, regime, replicate and seed the plan puts there (units counted from
+/// `unit_start`). Returns the byte offset at which each of `boundaries` (ascending unit counts)
+/// starts.
+#[allow(clippy::too_many_arguments)]
+fn scan_rows(
+    path: &Path,
+    header_len: u64,
+    csv_bytes: u64,
+    plan: &SweepPlan,
+    regimes: &[String],
+    unit_start: u64,
+    units_done: u64,
+    boundaries: &[u64],
+    remedy: &str,
+) -> Result<Vec<u64>> {
+    let shown = path.display();
+    let mut file = File::open(path).with_context(|| format!("cannot read {shown}"))?;
+    file.seek(SeekFrom::Start(header_len))?;
+    let body = BufReader::with_capacity(1 << 16, file).take(csv_bytes - header_len);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body);
+    let r = regimes.len() as u64;
+    let k = plan.names.len();
+    let expected_rows = units_done.saturating_mul(r);
+    let mut record = csv::ByteRecord::new();
+    let mut offsets = Vec::with_capacity(boundaries.len());
+    let mut wanted = boundaries.iter().copied().peekable();
+    let mut params: (usize, Vec<String>) = (usize::MAX, Vec::new());
+    let mut row: u64 = 0;
+    loop {
+        let more = reader
+            .read_byte_record(&mut record)
+            .map_err(|e| anyhow::anyhow!("{shown}: row {}: {e}; {remedy}", row + 1))?;
+        if !more {
+            break;
+        }
+        let at = header_len + record.position().map_or(0, |p| p.byte());
+        if row >= expected_rows {
+            bail!(
+                "{shown}: row {} (byte {at}) is past the {expected_rows} rows the checkpoint \
+                 vouches for ({units_done} units × {r} regimes); {remedy}",
+                row + 1
+            );
+        }
+        if row.is_multiple_of(r) && wanted.peek() == Some(&(row / r)) {
+            offsets.push(at);
+            wanted.next();
+        }
+        let unit = unit_start + row / r;
+        let point = (unit / plan.replicates) as usize;
+        let replicate = unit % plan.replicates;
+        let regime = &regimes[(row % r) as usize];
+        if params.0 != point {
+            params = (
+                point,
+                plan.points[point].iter().map(|&v| fmt_param(v)).collect(),
+            );
+        }
+        let seed = run_seed(plan.seed, replicate);
+        let key_ok = record.len() == 4 + k + 14
+            && record[0] == *point.to_string().as_bytes()
+            && params
+                .1
+                .iter()
+                .enumerate()
+                .all(|(i, v)| record[1 + i] == *v.as_bytes())
+            && record[1 + k] == *regime.as_bytes()
+            && record[2 + k] == *replicate.to_string().as_bytes()
+            && record[3 + k] == *seed.to_string().as_bytes();
+        if !key_ok {
+            let found: Vec<String> = record
+                .iter()
+                .take(4 + k)
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
+            bail!(
+                "{shown}: row {} (byte {at}) is not the row this sweep has there: expected point \
+                 {point}, regime {regime}, replicate {replicate}, seed {seed} and {} fields, \
+                 found `{}` and {} fields; {remedy}",
+                row + 1,
+                4 + k + 14,
+                found.join(","),
+                record.len()
+            );
+        }
+        row += 1;
+    }
+    if row != expected_rows {
+        bail!(
+            "{shown}: its first {csv_bytes} bytes hold {row} rows, but the checkpoint vouches for \
+             {units_done} units × {r} regimes = {expected_rows} rows (the rows end at byte \
+             {csv_bytes}); {remedy}"
+        );
+    }
+    if offsets.len() != boundaries.len() {
+        bail!(
+            "{shown}: rows end before unit {:?}; {remedy}",
+            wanted.peek()
+        );
+    }
+    Ok(offsets)
+}
+
+/// The running checksum of the first `len` bytes of `path`, and its values at each of `at`
+/// (ascending byte offsets, at most `len`).
+fn hash_prefix(path: &Path, len: u64, at: &[u64]) -> Result<(Vec<Fnv64>, Fnv64)> {
+    let file = File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut reader = file.take(len);
+    let mut buf = vec![0u8; 1 << 16];
+    let mut hash = Fnv64::default();
+    let mut pos: u64 = 0;
+    let mut snapshots = Vec::with_capacity(at.len());
+    let mut next = at.iter().copied().peekable();
+    loop {
+        while next.peek() == Some(&pos) {
+            snapshots.push(hash);
+            next.next();
+        }
+        let n = reader
+            .read(&mut buf)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        let mut chunk = &buf[..n];
+        while let Some(&cut) = next.peek() {
+            let end = pos + chunk.len() as u64;
+            if cut >= end {
+                break;
+            }
+            let (a, b) = chunk.split_at((cut - pos) as usize);
+            hash.update(a);
+            pos = cut;
+            chunk = b;
+            snapshots.push(hash);
+            next.next();
+        }
+        hash.update(chunk);
+        pos += chunk.len() as u64;
+    }
+    if pos != len || snapshots.len() != at.len() {
+        bail!("{}: ends at byte {pos}, before byte {len}", path.display());
+    }
+    Ok((snapshots, hash))
+}
+
+/// Verifies that `dir/sweep_runs.csv` holds exactly what checkpoint `cp` vouches for: the
+/// checkpoint's fields are consistent with each other and with the plan (the shard's `units`);
+/// the header is this sweep's, byte for byte; the rows up to `csv_bytes` are `units_done` units
+/// × regimes rows, each with the point, parameters, regime, replicate and seed the plan puts
+/// there; and their checksums (every mark and the total) match. Reads the file, never changes
+/// it. An error names the file and where it diverges, then `remedy`.
+pub fn verify_sweep_runs(
+    dir: &Path,
+    cp: &Checkpoint,
+    plan: &SweepPlan,
+    regimes: &[String],
+    units: std::ops::Range<u64>,
+    remedy: &str,
+) -> Result<()> {
+    let header = sweep_runs_header_bytes(plan)?;
+    check_checkpoint(dir, cp, header.len() as u64, &units, remedy)?;
+    let path = dir.join(SWEEP_RUNS);
+    let len = fs::metadata(&path)
+        .with_context(|| format!("{}: cannot be read; {remedy}", path.display()))?
+        .len();
+    if len < cp.csv_bytes {
+        bail!(
+            "{}: is shorter ({len} bytes) than its checkpoint says ({} bytes): rows were lost or \
+             cut; {remedy}",
+            path.display(),
+            cp.csv_bytes
+        );
+    }
+    check_header(&path, &header, remedy)?;
+    let mark_units: Vec<u64> = cp.marks.iter().map(|m| m.units).collect();
+    let offsets = scan_rows(
+        &path,
+        header.len() as u64,
+        cp.csv_bytes,
+        plan,
+        regimes,
+        cp.unit_start,
+        cp.units_done,
+        &mark_units,
+        remedy,
+    )?;
+    let r = regimes.len() as u64;
+    for (m, &at) in cp.marks.iter().zip(&offsets) {
+        if m.bytes != at {
+            bail!(
+                "{}: its mark at {} units says row {} starts at byte {}, but in {} it starts at \
+                 byte {at}; {remedy}",
+                dir.join(CHECKPOINT).display(),
+                m.units,
+                m.units * r + 1,
+                m.bytes,
+                path.display()
+            );
+        }
+    }
+    let at: Vec<u64> = cp.marks.iter().map(|m| m.bytes).collect();
+    let (hashes, total) = hash_prefix(&path, cp.csv_bytes, &at)?;
+    let ends = cp
+        .marks
+        .iter()
+        .map(|m| (m.units, m.bytes, m.hash.as_str()))
+        .chain([(cp.units_done, cp.csv_bytes, cp.csv_hash.as_str())]);
+    let (mut from_units, mut from_bytes) = (0, 0);
+    for ((units, bytes, want), got) in ends.zip(hashes.iter().chain([&total])) {
+        if got.hex() != want {
+            bail!(
+                "{}: bytes {from_bytes}..{bytes} (rows {}..{}) are not the ones the checkpoint \
+                 vouches for (their checksum differs); {remedy}",
+                path.display(),
+                from_units * r + 1,
+                units * r,
+            );
+        }
+        (from_units, from_bytes) = (units, bytes);
+    }
+    Ok(())
+}
+
+/// The checkpoint of a complete, whole sweep whose rows are in `dir/sweep_runs.csv` (a merge
+/// of shards): the same bytes a one-machine sweep writes. Checks the rows as
+/// [`verify_sweep_runs`] does, and that the file's checksum is `written` (what was copied).
+pub fn whole_checkpoint(
+    dir: &Path,
+    spec_hash: &str,
+    plan: &SweepPlan,
+    regimes: &[String],
+    written: Fnv64,
+) -> Result<Checkpoint> {
+    let remedy = "the merged file differs from what was copied into it; nothing was replaced. \
+                  Run the merge again.";
+    let path = dir.join(SWEEP_RUNS);
+    let header = sweep_runs_header_bytes(plan)?;
+    check_header(&path, &header, remedy)?;
+    let csv_bytes = fs::metadata(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    let units_done = plan.units();
+    let stride = mark_stride(units_done);
+    let boundaries: Vec<u64> = (1..)
+        .map(|i| i * stride)
+        .take_while(|&u| u < units_done)
+        .collect();
+    let offsets = scan_rows(
+        &path,
+        header.len() as u64,
+        csv_bytes,
+        plan,
+        regimes,
+        0,
+        units_done,
+        &boundaries,
+        remedy,
+    )?;
+    let (hashes, total) = hash_prefix(&path, csv_bytes, &offsets)?;
+    if total != written {
+        bail!(
+            "{}: its checksum differs from that of the bytes copied; {remedy}",
+            path.display()
+        );
+    }
+    Ok(Checkpoint {
+        format: CHECKPOINT_FORMAT,
+        spec_hash: spec_hash.to_string(),
+        shard_index: 0,
+        shard_count: 1,
+        unit_start: 0,
+        unit_end: units_done,
+        units_done,
+        csv_bytes,
+        csv_hash: total.hex(),
+        complete: true,
+        marks: boundaries
+            .iter()
+            .zip(&offsets)
+            .zip(&hashes)
+            .map(|((&units, &bytes), h)| Mark {
+                units,
+                bytes,
+                hash: h.hex(),
+            })
+            .collect(),
+    })
+}
+
 /// Per point and regime, the moments of every outcome: what `sweep_summary.csv`, the
-/// sensitivity analysis and the sweep plots are made of.
+/// sensitivity analysis and the sweep plots are made of. One flat array: 24 bytes per point,
+/// regime and outcome (about 1 KB a point with 3 regimes and 14 outcomes).
 #[derive(Debug, Clone)]
 pub struct SweepSummary {
     pub regimes: Vec<String>,
-    /// `[point][regime][outcome]`.
-    pub moments: Vec<Vec<Vec<Moments>>>,
+    /// Points summarised.
+    pub points: usize,
+    /// `[(point × regimes + regime) × OUTCOMES + outcome]`: see [`SweepSummary::moments`].
+    pub moments: Vec<Moments>,
 }
 
 impl SweepSummary {
+    /// Empty moments for `points` points under `regimes`.
+    pub fn new(points: usize, regimes: &[String]) -> Self {
+        Self {
+            regimes: regimes.to_vec(),
+            points,
+            moments: vec![Moments::default(); points * regimes.len() * OUTCOMES.len()],
+        }
+    }
+
+    fn index(&self, point: usize, regime: usize, outcome: usize) -> usize {
+        (point * self.regimes.len() + regime) * OUTCOMES.len() + outcome
+    }
+
+    /// The moments of `outcome` (an index into [`OUTCOMES`]) at `point` under `regime`.
+    pub fn moments(&self, point: usize, regime: usize, outcome: usize) -> &Moments {
+        &self.moments[self.index(point, regime, outcome)]
+    }
+
+    /// Like [`SweepSummary::moments`], `None` out of range.
+    pub fn get(&self, point: usize, regime: usize, outcome: usize) -> Option<&Moments> {
+        (point < self.points && regime < self.regimes.len() && outcome < OUTCOMES.len())
+            .then(|| self.moments(point, regime, outcome))
+    }
+
+    pub fn moments_mut(&mut self, point: usize, regime: usize, outcome: usize) -> &mut Moments {
+        let i = self.index(point, regime, outcome);
+        &mut self.moments[i]
+    }
+
     pub fn mean(&self, point: usize, regime: usize, outcome: usize) -> Option<f64> {
-        self.moments[point][regime][outcome].mean()
+        self.moments(point, regime, outcome).mean()
     }
 }
 
@@ -329,8 +929,7 @@ pub fn summarize(csv_path: &Path, plan: &SweepPlan, regimes: &[String]) -> Resul
         File::open(csv_path).with_context(|| format!("cannot read {}", csv_path.display()))?;
     let mut reader = csv::Reader::from_reader(BufReader::new(file));
     let k = plan.names.len();
-    let mut moments =
-        vec![vec![vec![Moments::default(); OUTCOMES.len()]; regimes.len()]; plan.points.len()];
+    let mut summary = SweepSummary::new(plan.points.len(), regimes);
     for (line, record) in reader.records().enumerate() {
         let record = record.with_context(|| format!("{}: row {}", csv_path.display(), line + 2))?;
         let fields: Vec<&str> = record.iter().collect();
@@ -345,37 +944,58 @@ pub fn summarize(csv_path: &Path, plan: &SweepPlan, regimes: &[String]) -> Resul
             bail!(bad());
         }
         let outcome = outcome_from_fields(&fields[4 + k..]).with_context(bad)?;
-        for (m, v) in moments[point][r].iter_mut().zip(outcome_values(&outcome)) {
+        for (o, v) in outcome_values(&outcome).into_iter().enumerate() {
             if let Some(x) = v {
-                m.push(x);
+                summary.moments_mut(point, r, o).push(x);
             }
         }
     }
-    Ok(SweepSummary {
-        regimes: regimes.to_vec(),
-        moments,
+    Ok(summary)
+}
+
+/// Writes `sweep_summary.csv` into `dir`, streamed (temporary file, sync, rename): never held
+/// in memory, whatever the number of points.
+pub fn write_sweep_summary(dir: &Path, plan: &SweepPlan, summary: &SweepSummary) -> Result<()> {
+    write_atomic_with(dir, SWEEP_SUMMARY, |w| {
+        write_sweep_summary_to(w, plan, summary)
     })
 }
 
-/// `sweep_summary.csv`: per point, regime and outcome, n, mean and 95% CI.
+/// `sweep_summary.csv` in memory, for small sweeps (examples, tests); the CLI streams it with
+/// [`write_sweep_summary`].
 pub fn sweep_summary_csv(plan: &SweepPlan, summary: &SweepSummary) -> Result<Vec<u8>> {
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = Vec::new();
+    write_sweep_summary_to(&mut out, plan, summary)?;
+    Ok(out)
+}
+
+/// `sweep_summary.csv`: per point, regime and outcome, n, mean and 95% CI.
+pub fn write_sweep_summary_to(
+    w: &mut dyn Write,
+    plan: &SweepPlan,
+    summary: &SweepSummary,
+) -> Result<()> {
+    let mut out = csv::Writer::from_writer(w);
     let header: Vec<String> = std::iter::once("point".to_string())
         .chain(plan.names.iter().cloned())
         .chain(["regime", "outcome", "n", "mean", "ci_low", "ci_high"].map(String::from))
         .collect();
     out.write_record(&header)?;
+    let mut record: Vec<String> = Vec::with_capacity(plan.names.len() + 7);
     for (p, values) in plan.points.iter().enumerate() {
+        let point = p.to_string();
+        let params: Vec<String> = values.iter().map(|&v| fmt_param(v)).collect();
         for (r, regime) in summary.regimes.iter().enumerate() {
             for (k, outcome) in OUTCOMES.iter().enumerate() {
-                let m = &summary.moments[p][r][k];
+                let m = summary.moments(p, r, k);
                 let ci = if is_proportion(outcome) {
                     m.wilson95()
                 } else {
                     m.ci95()
                 };
-                let mut record = vec![p.to_string()];
-                record.extend(values.iter().map(|&v| fmt_param(v)));
+                record.clear();
+                record.push(point.clone());
+                record.extend(params.iter().cloned());
                 record.extend([
                     regime.clone(),
                     outcome.to_string(),
@@ -388,7 +1008,8 @@ pub fn sweep_summary_csv(plan: &SweepPlan, summary: &SweepSummary) -> Result<Vec
             }
         }
     }
-    Ok(out.into_inner()?)
+    out.flush()?;
+    Ok(())
 }
 
 /// Morris elementary effects per regime, outcome and parameter: μ* (mean absolute effect:
@@ -502,7 +1123,7 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<ShardFolder>> {
                 checkpoint.shard_index,
                 checkpoint.shard_count,
                 checkpoint.units_done,
-                checkpoint.unit_end - checkpoint.unit_start
+                checkpoint.unit_end.saturating_sub(checkpoint.unit_start)
             );
         }
         let csv = dir.join(SWEEP_RUNS);
@@ -564,23 +1185,71 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<ShardFolder>> {
     Ok(shards)
 }
 
-/// Concatenates the shards' rows, in shard order and under one header, into `out`.
-pub fn concatenate(shards: &[ShardFolder], out: &Path) -> Result<()> {
-    let mut target =
-        File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
+/// Verifies every shard (see [`verify_sweep_runs`]) against its checkpoint and the plan of
+/// the sweep, before anything is written.
+pub fn verify_shards(shards: &[ShardFolder], plan: &SweepPlan, regimes: &[String]) -> Result<()> {
+    for s in shards {
+        let shard = Shard {
+            index: s.checkpoint.shard_index,
+            count: s.checkpoint.shard_count,
+        };
+        verify_sweep_runs(
+            &s.dir,
+            &s.checkpoint,
+            plan,
+            regimes,
+            shard.units(plan.units()),
+            MERGE_REMEDY,
+        )?;
+    }
+    Ok(())
+}
+
+/// Concatenates the shards' rows, in shard order and under one header, into `out`; checks
+/// that the bytes copied from each shard are the ones its checkpoint vouches for, and returns
+/// the checksum of what was written.
+pub fn concatenate(shards: &[ShardFolder], plan: &SweepPlan, out: &Path) -> Result<Fnv64> {
+    let header = sweep_runs_header_bytes(plan)?;
+    let target = File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
+    let mut target = BufWriter::with_capacity(1 << 16, target);
+    let mut written = Fnv64::default();
+    let mut buf = vec![0u8; 1 << 16];
     for (k, s) in shards.iter().enumerate() {
         let path = s.dir.join(SWEEP_RUNS);
         let file = File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
         // Only the checkpointed bytes belong to the shard.
         let mut reader = BufReader::new(file.take(s.checkpoint.csv_bytes));
-        let mut header = String::new();
-        reader.read_line(&mut header)?;
+        let mut own = Fnv64::default();
+        let mut found = vec![0u8; header.len()];
+        reader
+            .read_exact(&mut found)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        own.update(&found);
         if k == 0 {
-            target.write_all(header.as_bytes())?;
+            target.write_all(&found)?;
+            written.update(&found);
         }
-        std::io::copy(&mut reader, &mut target)
-            .with_context(|| format!("cannot copy {}", path.display()))?;
+        loop {
+            let n = reader
+                .read(&mut buf)
+                .with_context(|| format!("cannot copy {}", path.display()))?;
+            if n == 0 {
+                break;
+            }
+            own.update(&buf[..n]);
+            written.update(&buf[..n]);
+            target
+                .write_all(&buf[..n])
+                .with_context(|| format!("cannot write {}", out.display()))?;
+        }
+        if own.hex() != s.checkpoint.csv_hash {
+            bail!(
+                "{}: changed while it was being merged (its checksum differs); {MERGE_REMEDY}",
+                path.display()
+            );
+        }
     }
+    let target = target.into_inner().map_err(|e| e.into_error())?;
     target.sync_all()?;
-    Ok(())
+    Ok(written)
 }

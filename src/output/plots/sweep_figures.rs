@@ -104,7 +104,7 @@ pub fn write_sweep_figures(
 /// for proportions, with Wilson intervals; Student-t intervals otherwise).
 fn estimate(summary: &SweepSummary, point: usize, r: usize, outcome: &str) -> Option<[f64; 3]> {
     let k = OUTCOMES.iter().position(|o| *o == outcome)?;
-    let m = summary.moments.get(point)?.get(r)?.get(k)?;
+    let m = summary.get(point, r, k)?;
     let mean = m.mean()?;
     let (scale, (lo, hi)) = if is_proportion(outcome) {
         (100.0, m.wilson95().unwrap_or((mean, mean)))
@@ -357,7 +357,9 @@ impl LineFigure<'_> {
     /// The fewest and most observations of the outcome at a point under a regime.
     fn counts(&self) -> Option<(u64, u64)> {
         let k = OUTCOMES.iter().position(|o| *o == self.outcome)?;
-        let counts = self.summary.moments.iter().flatten().map(|m| m[k].n);
+        let summary = self.summary;
+        let counts = (0..summary.points)
+            .flat_map(|p| (0..summary.regimes.len()).map(move |r| summary.moments(p, r, k).n));
         Some((counts.clone().min()?, counts.max()?))
     }
 }
@@ -1118,7 +1120,6 @@ impl Figure for SensitivityFigure<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::experiment::stats::Moments;
     use crate::output::sweep_files::elementary_effects;
     use crate::scenario::{Scenario, SweepConfig, SweepParameter};
 
@@ -1159,29 +1160,23 @@ mod tests {
     /// Twenty made-up runs per point and regime, varying with the point and the regime.
     fn summary(plan: &SweepPlan) -> SweepSummary {
         let regimes: Vec<String> = REGIMES.iter().map(|s| s.to_string()).collect();
-        let moments = (0..plan.points.len())
-            .map(|p| {
-                (0..regimes.len())
-                    .map(|r| {
-                        (0..OUTCOMES.len())
-                            .map(|k| {
-                                let mut m = Moments::default();
-                                for rep in 0..20usize {
-                                    let x = if is_proportion(OUTCOMES[k]) {
-                                        f64::from((rep + p + 3 * r) % 4 == 0)
-                                    } else {
-                                        (rep % 5 + p + r + k) as f64
-                                    };
-                                    m.push(x);
-                                }
-                                m
-                            })
-                            .collect()
-                    })
-                    .collect()
-            })
-            .collect();
-        SweepSummary { regimes, moments }
+        let mut summary = SweepSummary::new(plan.points.len(), &regimes);
+        for p in 0..plan.points.len() {
+            for r in 0..regimes.len() {
+                for (k, outcome) in OUTCOMES.iter().enumerate() {
+                    let m = summary.moments_mut(p, r, k);
+                    for rep in 0..20usize {
+                        let x = if is_proportion(outcome) {
+                            f64::from((rep + p + 3 * r) % 4 == 0)
+                        } else {
+                            (rep % 5 + p + r + k) as f64
+                        };
+                        m.push(x);
+                    }
+                }
+            }
+        }
+        summary
     }
 
     /// Writes the figures of `plan` and checks that exactly `expected` were written, each as a
