@@ -16,8 +16,9 @@
 //! offset (and row) where it diverges.
 //!
 //! Memory: the summary stage holds, per sweep point, one [`Moments`] (24 bytes) per regime and
-//! outcome (`points × regimes × 14 × 24` bytes) besides the plan's points: measured 1.1 KB a
-//! point with 3 regimes and 2 parameters, about 1.1 GB at the maximum of 10^6 points. That
+//! outcome (`points × regimes × 19 × 24` bytes, 1.4 KB a point with 3 regimes) besides the
+//! plan's points: measured 1.1 KB a point with 3 regimes, 2 parameters and the 14 outcomes of
+//! version 0.1 (about 1.5 GB at the maximum of 10^6 points with today's 19). That
 //! is accepted (the figures and Morris effects need every point's means);
 //! `sweep_summary.csv` itself is streamed to disk, never built in memory.
 
@@ -606,7 +607,7 @@ fn scan_rows(
             );
         }
         let seed = run_seed(plan.seed, replicate);
-        let key_ok = record.len() == 4 + k + 14
+        let key_ok = record.len() == 4 + k + super::OUTCOME_FIELDS
             && record[0] == *point.to_string().as_bytes()
             && params
                 .1
@@ -627,7 +628,7 @@ fn scan_rows(
                  {point}, regime {regime}, replicate {replicate}, seed {seed} and {} fields, \
                  found `{}` and {} fields; {remedy}",
                 row + 1,
-                4 + k + 14,
+                4 + k + super::OUTCOME_FIELDS,
                 found.join(","),
                 record.len()
             );
@@ -839,7 +840,7 @@ pub fn whole_checkpoint(
 
 /// Per point and regime, the moments of every outcome: what `sweep_summary.csv`, the
 /// sensitivity analysis and the sweep plots are made of. One flat array: 24 bytes per point,
-/// regime and outcome (about 1 KB a point with 3 regimes and 14 outcomes).
+/// regime and outcome (about 1.4 KB a point with 3 regimes and 19 outcomes).
 #[derive(Debug, Clone)]
 pub struct SweepSummary {
     pub regimes: Vec<String>,
