@@ -6,7 +6,7 @@
 //! at that point. `--resume` truncates the CSV to that length and continues, so no row is lost,
 //! cut or written twice, whatever instant the process died at.
 
-use super::folder::{MARKER, check_replaceable};
+use super::folder::{StagedDir, check_replaceable};
 use super::{fmt_opt, outcome_fields};
 use crate::experiment::design::SweepPlan;
 use crate::experiment::stats::Moments;
@@ -130,23 +130,14 @@ impl SweepWriter {
                 cp.unit_end - cp.unit_start
             );
         }
-        if dir.exists() {
-            fs::remove_dir_all(dir).with_context(|| format!("cannot replace {}", dir.display()))?;
-        }
-        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        write_atomic(
-            dir,
-            MARKER,
-            b"written by peacesim; safe to delete with its folder\n",
-        )?;
+        // The new folder is staged beside the old one and swapped in whole (the old one is
+        // deleted only then, and only after the checks above); a sweep killed before the swap
+        // leaves the old folder as it was.
+        let staged = StagedDir::create(dir, force)?;
         let mut header = csv::Writer::from_writer(Vec::new());
         header.write_record(sweep_runs_header(plan))?;
         let header = header.into_inner()?;
-        let path = dir.join(SWEEP_RUNS);
-        let mut file =
-            File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-        file.write_all(&header)?;
-        file.sync_all()?;
+        staged.write_file(SWEEP_RUNS, &header)?;
         let checkpoint = Checkpoint {
             spec_hash: spec_hash.to_string(),
             shard_index: shard.index,
@@ -157,14 +148,19 @@ impl SweepWriter {
             csv_bytes: header.len() as u64,
             complete: false,
         };
-        let writer = Self {
-            dir: dir.to_path_buf(),
+        staged.write_file(CHECKPOINT, &serde_json::to_vec_pretty(&checkpoint)?)?;
+        let dir = staged.commit()?;
+        let path = dir.join(SWEEP_RUNS);
+        let file = OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .with_context(|| format!("cannot reopen {}", path.display()))?;
+        Ok(Self {
+            dir,
             file,
             checkpoint,
             regimes,
-        };
-        writer.save_checkpoint()?;
-        Ok(writer)
+        })
     }
 
     /// Reopens a sweep folder after an interruption: checks that it is the same sweep and
