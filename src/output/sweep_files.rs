@@ -137,7 +137,11 @@ impl SweepWriter {
         let mut header = csv::Writer::from_writer(Vec::new());
         header.write_record(sweep_runs_header(plan))?;
         let header = header.into_inner()?;
-        staged.write_file(SWEEP_RUNS, &header)?;
+        let path = staged.path(SWEEP_RUNS);
+        let mut file =
+            File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        file.write_all(&header)?;
+        file.sync_all()?;
         let checkpoint = Checkpoint {
             spec_hash: spec_hash.to_string(),
             shard_index: shard.index,
@@ -148,19 +152,16 @@ impl SweepWriter {
             csv_bytes: header.len() as u64,
             complete: false,
         };
-        staged.write_file(CHECKPOINT, &serde_json::to_vec_pretty(&checkpoint)?)?;
-        let dir = staged.commit()?;
-        let path = dir.join(SWEEP_RUNS);
-        let file = OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .with_context(|| format!("cannot reopen {}", path.display()))?;
-        Ok(Self {
-            dir,
+        let mut writer = Self {
+            dir: staged.dir().to_path_buf(),
             file,
             checkpoint,
             regimes,
-        })
+        };
+        writer.save_checkpoint()?;
+        // The open CSV moves with its folder.
+        writer.dir = staged.commit()?;
+        Ok(writer)
     }
 
     /// Reopens a sweep folder after an interruption: checks that it is the same sweep and

@@ -7,8 +7,8 @@
 //!   against the folders before it. Relative paths start from the current folder (its real
 //!   path). Every component of the path that exists (the target, its parent, any ancestor, as
 //!   far up as the path goes) must be a real folder, not a symbolic link: peacesim never writes
-//!   through a link, nor deletes through one. A path through a link is refused with the link's
-//!   real path, which the user may give instead.
+//!   through a link, nor deletes through one. A path through a link is refused, naming the link
+//!   and where it leads; the user may give the real path instead.
 //! - **Some folders are never replaced**, with or without `--force`: the file system root, the
 //!   current folder and any folder holding it (`.`, `..`), the home folder (`$HOME`) and any
 //!   folder holding it, and any folder holding (at any depth) an input of the command: the
@@ -21,6 +21,9 @@
 //!   naming the first. The kernel releases the lock when its process ends, however it ends, so
 //!   a lock file left by a killed process is no obstacle: the next command takes it over. A
 //!   command that ends normally removes its lock file.
+//!
+//! These checks guard against mistakes, not against someone swapping a folder for a link
+//! between the check and the write.
 //!
 //! What remains is checked where the folder is replaced ([`super::StagedDir`]): a folder
 //! peacesim did not write (no `.peacesim-output` marker) and that is not empty is replaced only
@@ -105,9 +108,9 @@ pub fn claim(out: &Path, inputs: &[Input]) -> Result<OutputTarget> {
                 real.push(name);
                 written.push(name);
                 if fs::symlink_metadata(&real).is_ok_and(|m| m.file_type().is_symlink()) {
-                    let actual = fs::canonicalize(&real)
-                        .map(|p| format!("; it leads to {}", p.display()))
-                        .unwrap_or_else(|_| "; it leads nowhere".to_string());
+                    let actual = fs::read_link(&real)
+                        .map(|p| format!(" (to {})", p.display()))
+                        .unwrap_or_default();
                     if last {
                         bail!(
                             "{shown}: the output path is a symbolic link{actual}. peacesim does \
@@ -131,8 +134,8 @@ pub fn claim(out: &Path, inputs: &[Input]) -> Result<OutputTarget> {
     let path = normalize(out);
     if real.parent().is_none() {
         bail!(
-            "{shown}: is the root of the file system; peacesim never replaces it. Choose \
-             another --out folder."
+            "{shown}: is the root of the file system; peacesim never replaces it, even with \
+             --force. Choose another --out folder."
         );
     }
     if cwd.starts_with(&real) {
