@@ -516,6 +516,168 @@ fn resuming_a_different_sweep_is_refused_and_changes_nothing() {
     assert_catalogued(&m);
 }
 
+#[test]
+fn an_output_path_through_a_symbolic_link_is_refused() {
+    let tmp = TempDir::new().unwrap();
+    fs::write(
+        tmp.path().join("sweep.toml"),
+        format!("{MY_TOML}{SWEEP_TABLE}"),
+    )
+    .unwrap();
+    fs::create_dir_all(tmp.path().join("scratch/old-sweep")).unwrap();
+    fs::write(tmp.path().join("scratch/old-sweep/.peacesim-output"), "").unwrap();
+    fs::write(tmp.path().join("scratch/old-sweep/notes.txt"), "notes\n").unwrap();
+    std::os::unix::fs::symlink("scratch/old-sweep", tmp.path().join("results")).unwrap();
+    std::os::unix::fs::symlink("scratch", tmp.path().join("big")).unwrap();
+    let before = snapshot(tmp.path());
+    for (args, needles) in [
+        (
+            &[
+                "sweep",
+                "sweep.toml",
+                "--quiet",
+                "--out",
+                "results/",
+                "--force",
+            ][..],
+            &["results/", "symbolic link (to scratch/old-sweep)"][..],
+        ),
+        (
+            &["sweep", "sweep.toml", "--quiet", "--out", "big/sweep"][..],
+            &[
+                "big/sweep",
+                "big is a symbolic link (to scratch)",
+                "any depth",
+            ][..],
+        ),
+    ] {
+        let o = peacesim(tmp.path(), args);
+        assert_status(&o, 2, "--out through a link");
+        let m = stderr(&o);
+        assert_mentions(&m, needles);
+        assert_eq!(
+            snapshot(tmp.path()),
+            before,
+            "files were written or changed"
+        );
+        assert_catalogued(&m);
+    }
+}
+
+#[test]
+fn an_output_folder_that_is_never_replaced_is_refused() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    let work = root.join("work");
+    fs::create_dir_all(work.join("study")).unwrap();
+    fs::create_dir(work.join("home")).unwrap();
+    fs::write(work.join("my.toml"), MY_TOML).unwrap();
+    fs::write(work.join("sweep.toml"), format!("{MY_TOML}{SWEEP_TABLE}")).unwrap();
+    fs::write(
+        work.join("study/sweep.toml"),
+        format!("{MY_TOML}{SWEEP_TABLE}"),
+    )
+    .unwrap();
+    let before = snapshot(root);
+    let home = work.join("home");
+    // `/` without --force: if this refusal ever broke, nothing could be deleted.
+    for (args, needles) in [
+        (
+            &["sweep", "sweep.toml", "--quiet", "--out", ".", "--force"][..],
+            &[".: is the current folder", "even with --force"][..],
+        ),
+        (
+            &["sweep", "sweep.toml", "--quiet", "--out", "..", "--force"][..],
+            &["..: holds the current folder"][..],
+        ),
+        (
+            &[
+                "sweep",
+                "study/sweep.toml",
+                "--quiet",
+                "--out",
+                "study",
+                "--force",
+            ][..],
+            &["study: holds the scenario file study/sweep.toml"][..],
+        ),
+        (
+            &["run", "my.toml", "--quiet", "--out", "home", "--force"][..],
+            &["home: is your home folder"][..],
+        ),
+        (
+            &["run", "my.toml", "--quiet", "--out", "/"][..],
+            &["/: is the root of the file system"][..],
+        ),
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_peacesim"))
+            .args(args)
+            .current_dir(&work)
+            .env("HOME", &home)
+            .output()
+            .unwrap();
+        assert_status(&o, 2, &format!("{args:?}"));
+        let m = stderr(&o);
+        assert_mentions(&m, needles);
+        assert_eq!(
+            snapshot(root),
+            before,
+            "{args:?}: files were written or changed"
+        );
+        assert_catalogued(&m);
+    }
+}
+
+#[test]
+fn an_output_folder_in_use_by_another_peacesim_is_refused() {
+    use std::os::unix::io::AsRawFd;
+    let tmp = TempDir::new().unwrap();
+    let sweep = format!("{MY_TOML}{SWEEP_TABLE}");
+    fs::write(tmp.path().join("sweep.toml"), &sweep).unwrap();
+    fs::write(
+        tmp.path().join("sweep2.toml"),
+        sweep.replace("[24, 36]", "[24, 48]"),
+    )
+    .unwrap();
+    // The lock as the first sweep (process 4242) would hold it.
+    let lock = tmp.path().join(".sweep-out.lock");
+    fs::write(&lock, "4242\npeacesim sweep sweep.toml --out sweep-out\n").unwrap();
+    let held = fs::File::open(&lock).unwrap();
+    // SAFETY: a valid open file descriptor.
+    let r = unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    assert_eq!(r, 0);
+    let before = snapshot(tmp.path());
+    let o = peacesim(
+        tmp.path(),
+        &[
+            "sweep",
+            "sweep2.toml",
+            "--quiet",
+            "--out",
+            "sweep-out",
+            "--force",
+        ],
+    );
+    assert_status(&o, 2, "a locked output folder");
+    let m = stderr(&o);
+    assert_mentions(
+        &m,
+        &[
+            "sweep-out",
+            "another peacesim",
+            "process 4242: peacesim sweep sweep.toml --out sweep-out",
+            ".sweep-out.lock",
+        ],
+    );
+    assert_eq!(
+        snapshot(tmp.path()),
+        before,
+        "files were written or changed"
+    );
+    assert_catalogued(&m);
+    drop(held);
+}
+
 /// A small tmpfs mounted for one test, unmounted when dropped.
 struct Tmpfs(PathBuf);
 

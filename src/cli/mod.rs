@@ -13,12 +13,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use peacesim::experiment::{self, Design};
 use peacesim::model::{METRICS, random::run_seed, simulate_traced};
 use peacesim::output::{
-    Manifest, ReportInfo, RunsWriter, StagedDir, chronicle, events_csv, plots, report_html,
-    summary_csv, timeseries_csv,
+    Input, Manifest, OutputTarget, ReportInfo, RunsWriter, StagedDir, chronicle, claim, events_csv,
+    plots, report_html, summary_csv, timeseries_csv,
 };
 use peacesim::regime;
 use peacesim::scenario::{BASELINE_SOURCE, BASELINE_TOML, BUILT_IN_REGIMES, Scenario};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
@@ -325,8 +325,9 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(&scenario.scenario.name));
+    let out = claim_output(&target, args.file.as_deref())?;
     let staged =
-        StagedDir::create(&target, args.force).map_err(|e| Failure::Input(format!("{e:#}")))?;
+        StagedDir::create(out.path(), args.force).map_err(|e| Failure::Input(format!("{e:#}")))?;
     let threads = resolve_threads(args.threads);
     let design = Design {
         replicates: scenario.experiment.replicates,
@@ -398,6 +399,19 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Resolves, checks and locks a command's output folder before any work (the rules are in
+/// `peacesim::output::target`). The lock is held until the value is dropped.
+fn claim_output(out: &Path, scenario: Option<&Path>) -> Result<OutputTarget, Failure> {
+    let inputs: Vec<Input> = scenario
+        .map(|path| Input {
+            path,
+            what: "the scenario file",
+        })
+        .into_iter()
+        .collect();
+    claim(out, &inputs).map_err(|e| Failure::Input(format!("{e:#}")))
+}
+
 /// Worker threads to use: `--threads 0` means one per core.
 fn resolve_threads(requested: usize) -> usize {
     if requested == 0 {
@@ -467,8 +481,9 @@ fn trace(args: TraceArgs) -> Result<(), Failure> {
             scenario.scenario.name, args.regime, args.replicate
         ))
     });
+    let out = claim_output(&target, args.file.as_deref())?;
     let staged =
-        StagedDir::create(&target, args.force).map_err(|e| Failure::Input(format!("{e:#}")))?;
+        StagedDir::create(out.path(), args.force).map_err(|e| Failure::Input(format!("{e:#}")))?;
     let started = SystemTime::now();
     let seed = run_seed(scenario.experiment.seed, args.replicate);
     let mut series = vec![0.0; scenario.total_months() * METRICS.len()];

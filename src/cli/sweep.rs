@@ -9,7 +9,7 @@ use peacesim::output::sweep_files::{
     elementary_effects, fingerprint, sensitivity_csv, summarize, verify_shards, whole_checkpoint,
     write_atomic, write_sweep_summary,
 };
-use peacesim::output::{StagedDir, plots};
+use peacesim::output::{Input, StagedDir, claim, plots};
 use peacesim::regime;
 use peacesim::scenario::{Scenario, SweepDesign};
 use std::path::{Path, PathBuf};
@@ -127,6 +127,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         };
         PathBuf::from("output").join(folder)
     });
+    let out = super::claim_output(&target, Some(&args.file))?;
+    let target = out.path().to_path_buf();
     let threads = super::resolve_threads(args.threads);
     let regimes = scenario.experiment.regimes.clone();
     let mut writer = if args.resume {
@@ -238,7 +240,16 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
     let target = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!("{}-sweep", scenario.scenario.name))
     });
-    let staged = StagedDir::create(&target, args.force).map_err(input)?;
+    let inputs: Vec<Input> = args
+        .dirs
+        .iter()
+        .map(|path| Input {
+            path,
+            what: "the shard folder",
+        })
+        .collect();
+    let out = claim(&target, &inputs).map_err(input)?;
+    let staged = StagedDir::create(out.path(), args.force).map_err(input)?;
     let written = concatenate(&shards, &plan, &staged.path(SWEEP_RUNS))?;
     let checkpoint = whole_checkpoint(staged.dir(), &hash, &plan, &regimes, written)?;
     finalize(staged.dir(), &scenario, &plan, args.no_plots)?;

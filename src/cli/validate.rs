@@ -57,8 +57,9 @@ pub(super) fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let target = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!("{}-validation", scenario.scenario.name))
     });
+    let out = super::claim_output(&target, args.file.as_deref())?;
     let staged =
-        StagedDir::create(&target, args.force).map_err(|e| Failure::Input(format!("{e:#}")))?;
+        StagedDir::create(out.path(), args.force).map_err(|e| Failure::Input(format!("{e:#}")))?;
     let threads = super::resolve_threads(args.threads);
     let clock = Instant::now();
     let quiet = args.quiet;

@@ -25,6 +25,8 @@ impl StagedDir {
     /// Checks that `target` may be replaced and creates the staging folder beside it. First
     /// it puts right what a killed peacesim left beside `target` (see [`recover`]).
     pub fn create(target: &Path, force: bool) -> Result<Self> {
+        // `out/` names `out` itself; with the slash, `out` if a link would be followed.
+        let target: &Path = &target.components().collect::<PathBuf>();
         let name = target
             .file_name()
             .with_context(|| format!("{}: not a folder name", target.display()))?
@@ -211,6 +213,8 @@ fn sync_dir(dir: &Path) {
 
 /// Refuses a target that is a symlink, a file, or a folder peacesim did not write.
 pub(crate) fn check_replaceable(target: &Path, force: bool) -> Result<()> {
+    // A trailing slash would make the checks below follow a link.
+    let target: &Path = &target.components().collect::<PathBuf>();
     // The folder that will hold the results must not be reached through a link either: a
     // linked `output/` would send results, and the replacement of old ones, elsewhere.
     if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty())

@@ -8,6 +8,7 @@ mod manifest;
 pub mod plots;
 mod report;
 pub mod sweep_files;
+pub mod target;
 mod trace;
 
 pub use csv_files::{
@@ -17,6 +18,7 @@ pub use csv_files::{
 pub use folder::{MARKER, StagedDir};
 pub use manifest::Manifest;
 pub use report::{ReportInfo, escape, report_html};
+pub use target::{Input, OutputTarget, claim};
 pub use trace::{EVENTS_HEADER, chronicle, events_csv};
 
 /// A float as written in every CSV: fixed six decimals, so files compare byte for byte.

@@ -22,7 +22,7 @@
 //! is accepted (the figures and Morris effects need every point's means);
 //! `sweep_summary.csv` itself is streamed to disk, never built in memory.
 
-use super::folder::{MARKER, check_replaceable};
+use super::folder::{StagedDir, check_replaceable};
 use super::{fmt_opt, outcome_fields};
 use crate::experiment::design::SweepPlan;
 use crate::experiment::stats::Moments;
@@ -257,19 +257,14 @@ impl SweepWriter {
                 cp.unit_end - cp.unit_start
             );
         }
-        if dir.exists() {
-            fs::remove_dir_all(dir).with_context(|| format!("cannot replace {}", dir.display()))?;
-        }
-        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        write_atomic(
-            dir,
-            MARKER,
-            b"written by peacesim; safe to delete with its folder\n",
-        )?;
+        // The new folder is staged beside the old one and swapped in whole (the old one is
+        // deleted only then, and only after the checks above); a sweep killed before the swap
+        // leaves the old folder as it was.
+        let staged = StagedDir::create(dir, force)?;
         let mut header = csv::Writer::from_writer(Vec::new());
         header.write_record(sweep_runs_header(plan))?;
         let header = header.into_inner()?;
-        let path = dir.join(SWEEP_RUNS);
+        let path = staged.path(SWEEP_RUNS);
         let mut file =
             File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
         file.write_all(&header)?;
@@ -289,14 +284,16 @@ impl SweepWriter {
             complete: false,
             marks: Vec::new(),
         };
-        let writer = Self {
-            dir: dir.to_path_buf(),
+        let mut writer = Self {
+            dir: staged.dir().to_path_buf(),
             file,
             checkpoint,
             regimes,
             hash,
         };
         writer.save_checkpoint()?;
+        // The open CSV moves with its folder.
+        writer.dir = staged.commit()?;
         Ok(writer)
     }
 
