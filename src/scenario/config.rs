@@ -612,7 +612,7 @@ impl Default for HierarchicalParams {
             meeting_cost: 0.05,
             consultation: 0.8,
             lead_credit: 0.7,
-            sanction: 0.1,
+            sanction: 0.2,
         }
     }
 }
@@ -642,7 +642,7 @@ impl Default for NetworkParams {
             meeting_cost_per_member: 0.015,
             meeting_cost_cap: 0.5,
             consultation: 0.9,
-            sanction: 0.1,
+            sanction: 0.2,
         }
     }
 }
@@ -676,7 +676,7 @@ impl Default for ContactGroupParams {
             meeting_cost: 0.08,
             consultation: 0.85,
             lead_credit: 0.4,
-            sanction: 0.1,
+            sanction: 0.2,
         }
     }
 }

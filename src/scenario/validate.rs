@@ -63,6 +63,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     check_parties(&mut c, s);
     check_third_parties(&mut c, s);
     check_regime_parameters(&mut c, s);
+    check_strategy(&mut c, s);
     if c.problems.is_empty() {
         check_sweep(&mut c, s);
     }
@@ -616,6 +617,49 @@ fn check_regime_parameters(c: &mut Checker, s: &Scenario) {
     );
     c.unit("regimes.contact_group.meeting_cost", g.meeting_cost);
     c.unit("regimes.contact_group.consultation", g.consultation);
+}
+
+/// Motives, mandate limits, the choice rule and the institutions' credit and sanctions
+/// (ODD 7.11).
+fn check_strategy(c: &mut Checker, s: &Scenario) {
+    let st = &s.strategy;
+    c.range("strategy.temperature", st.temperature, 0.001, 10.0);
+    c.range("strategy.inertia", st.inertia, 0.0, 1.0);
+    c.range("strategy.reciprocity", st.reciprocity, 0.0, 1.0);
+    c.range("strategy.legitimacy_weight", st.legitimacy_weight, 0.0, 1.0);
+    c.unit("strategy.detection", st.detection);
+    c.range("strategy.defection_severity", st.defection_severity, 0.0, 10.0);
+    c.range("strategy.courting", st.courting, 0.0, 1.0);
+    c.range("strategy.shield_effect", st.shield_effect, 0.0, 10.0);
+    c.range("strategy.protege_credibility", st.protege_credibility, 0.0, 10.0);
+    let r = &s.regimes;
+    c.unit("regimes.hierarchical.lead_credit", r.hierarchical.lead_credit);
+    c.unit("regimes.hierarchical.sanction", r.hierarchical.sanction);
+    c.unit("regimes.network.sanction", r.network.sanction);
+    c.unit("regimes.contact_group.lead_credit", r.contact_group.lead_credit);
+    c.unit("regimes.contact_group.sanction", r.contact_group.sanction);
+    for (i, t) in s.third_parties.iter().enumerate() {
+        let at = |f: &str| format!("third_parties[{i}].{f}");
+        for (field, value) in [
+            ("peace", t.peace),
+            ("recognition", t.recognition),
+            ("funding_need", t.funding_need),
+            ("interest", t.interest),
+        ] {
+            if let Some(v) = value {
+                c.unit(&at(field), v);
+            }
+        }
+        for (k, name) in t.no_contact.iter().enumerate() {
+            if s.party_index(name).is_none() {
+                c.fail(
+                    format!("third_parties[{i}].no_contact[{k}]"),
+                    format!("{name:?}"),
+                    format!("must be the name of a party: {}", party_names(s)),
+                );
+            }
+        }
+    }
 }
 
 fn check_lead(c: &mut Checker, s: &Scenario, field: &str, name: &str) {
