@@ -89,6 +89,8 @@ pub struct ThirdParty {
     pub action: Action,
     /// It broke ranks this month; peers may notice next month.
     pub defected: bool,
+    /// It has broken ranks and not played its role since.
+    pub out_of_role: bool,
 }
 
 impl ThirdParty {

@@ -263,6 +263,7 @@ impl<'s> World<'s> {
                     .collect(),
                 action: Action::Idle,
                 defected: false,
+                out_of_role: false,
             });
         }
 

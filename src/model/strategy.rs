@@ -112,13 +112,21 @@ impl World<'_> {
                     self.outcome.defections += 1;
                 }
             }
-            let was = self.actors[j].action;
-            self.actors[j].action = action;
-            self.actors[j].defected = role && action != Action::Comply;
+            let (was, out) = (self.actors[j].action, self.actors[j].out_of_role);
+            let a = &mut self.actors[j];
+            a.action = action;
+            a.defected = role && action != Action::Comply;
+            if role {
+                a.out_of_role = action != Action::Comply;
+            }
             if strategic {
                 self.apply_choice(plan, j, action);
             }
-            if role && was != action && (was == Action::Comply || action == Action::Comply) {
+            // The chronicle tells when a member breaks ranks (or changes how) and when it
+            // comes back.
+            let breaks = role && action != Action::Comply && (!out || was != action);
+            let returns = role && action == Action::Comply && out;
+            if breaks || returns {
                 self.log_choice(plan, j, action);
             }
         }

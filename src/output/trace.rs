@@ -117,7 +117,10 @@ fn describe(names: &Names, e: &Event) -> String {
                 Some(Action::OwnTable) => "opens a channel of its own".to_string(),
                 Some(Action::Back(_)) => format!("backs {} instead", names.table(e.forum)),
                 Some(Action::Shield) => format!("shields {party} from pressure in a side deal"),
-                _ => "works alone for visibility".to_string(),
+                _ if names.kind(e.actor) == Some(ThirdPartyKind::SupportOrg) => {
+                    "runs a visible project of its own".to_string()
+                }
+                _ => "works on its own (its own target, public moves)".to_string(),
             };
             let why = e.motive.map_or("", |m| m.as_str());
             format!("{actor} breaks ranks and {what}: {why} {b:.2}, lead's legitimacy {a:.2}")
