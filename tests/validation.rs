@@ -8,7 +8,7 @@ use std::process::Command;
 #[test]
 fn every_fact_holds_on_the_default_calibration() {
     let checks = validate(&Scenario::baseline(), 0, &mut |_| {}).unwrap();
-    assert_eq!(checks.len(), 14);
+    assert_eq!(checks.len(), 13);
     for fact in 1..=6 {
         assert!(
             checks.iter().any(|c| c.fact == fact),
