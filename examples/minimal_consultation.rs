@@ -81,7 +81,18 @@ impl Regime for MinimalConsultation {
             plan.cooperating[j] = actor.is_active(month);
         }
 
-        // 3. No pooling: each actor's leverage is its own signal, so contradiction between
+        // 3. A regime is an institution, not a command: with strategic actors
+        //    (`mechanisms.strategic`, on by default) each member chooses every month whether to
+        //    play its role or break ranks (docs/ODD.md 7.11). The institution sets what
+        //    complying offers and what a noticed defection costs. Here each convenor keeps the
+        //    whole credit for its own table (nobody leads, so nobody shares it), and skipping
+        //    consultation costs little: peers merely notice (a mild sanction).
+        for j in 0..plan.credit.len() {
+            plan.credit[j] = if plan.convenes[j] { 1.0 } else { 0.0 };
+        }
+        plan.sanction = 0.05;
+
+        // 4. No pooling: each actor's leverage is its own signal, so contradiction between
         //    several pressers is still possible. Consensus is not needed to act.
         plan.pooled = false;
         plan.consultation = self.consultation;

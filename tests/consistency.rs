@@ -105,7 +105,11 @@ fn runs_timeseries_and_summary_agree() {
         let with_roles = mine.iter().filter(|r| !r["compliance"].is_empty()).count();
         assert_eq!(
             with_roles,
-            if regime == "competitive" { 0 } else { replicates }
+            if regime == "competitive" {
+                0
+            } else {
+                replicates
+            }
         );
         assert_eq!(num(&summary_of("compliance")["n"]) as usize, with_roles);
         // The cumulative agreement share in the last month equals the agreement rate.

@@ -217,7 +217,11 @@ fn the_runner_applies_the_custom_plan_nobody_convenes_means_no_agreement() {
 fn with_strategic_actors_a_blank_plan_is_competition() {
     let (results, reps) = run_with_custom(vec![Arc::new(NobodyConvenes)]);
     for rep in &reps {
-        assert_eq!(rep.outcomes[0], rep.outcomes[2], "replicate {}", rep.replicate);
+        assert_eq!(
+            rep.outcomes[0], rep.outcomes[2],
+            "replicate {}",
+            rep.replicate
+        );
     }
     assert!(mean(&results, "nobody_convenes", "agreement") > 0.0);
 }

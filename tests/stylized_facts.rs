@@ -98,10 +98,7 @@ fn under_default_motives_compliance_is_partial_and_varies() {
     for regime in ["hierarchical", "network"] {
         let c = baseline_results().get(regime, "compliance").unwrap().values;
         let m = c.mean().unwrap();
-        assert!(
-            (0.3..0.98).contains(&m),
-            "{regime}: mean compliance {m:.3}"
-        );
+        assert!((0.3..0.98).contains(&m), "{regime}: mean compliance {m:.3}");
         assert!(c.sd().unwrap() > 0.02, "{regime}: compliance does not vary");
         assert_eq!(c.n, REPLICATES, "{regime}: compliance defined in every run");
     }
@@ -146,7 +143,10 @@ fn with_only_a_stake_in_peace_actors_comply_and_results_match_perfect_compliance
             agree(&b)
         );
         let perfect = b.get(regime, "compliance").unwrap().values.mean().unwrap();
-        assert_eq!(perfect, 1.0, "{regime}: strategic = false means everyone complies");
+        assert_eq!(
+            perfect, 1.0,
+            "{regime}: strategic = false means everyone complies"
+        );
     }
 }
 
@@ -172,6 +172,11 @@ fn a_hierarchy_nobody_wants_to_follow_does_no_better_than_competition() {
         lo < 0.01,
         "hierarchical − competitive agreement [{lo:.3}, {hi:.3}] still clearly above zero"
     );
-    let compliance = r.get("hierarchical", "compliance").unwrap().values.mean().unwrap();
+    let compliance = r
+        .get("hierarchical", "compliance")
+        .unwrap()
+        .values
+        .mean()
+        .unwrap();
     assert!(compliance < 0.5, "compliance {compliance:.3}");
 }

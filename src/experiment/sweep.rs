@@ -1,6 +1,9 @@
 //! Running a sweep: work units (point × replicate) in a fixed order, in parallel chunks, handed
 //! on in order. Replicate `k` of every point and regime starts from the same seed, so regimes
-//! are compared on common random numbers within a point, and points along a parameter too.
+//! are compared on common random numbers within a point, and points along a parameter too:
+//! every third party draws from its own stream keyed by its name, so even `count.<kind>`
+//! points, which add or remove actors, leave the other actors' draws unchanged
+//! (`tests/pairing.rs`).
 //!
 //! A shard `i/N` runs the `i`-th of `N` contiguous blocks of units; concatenating the shards'
 //! rows in shard order gives exactly the rows of the whole sweep.

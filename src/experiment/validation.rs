@@ -329,10 +329,7 @@ pub fn ratio_interval(clusters: &[(f64, f64)]) -> Option<(f64, (f64, f64))> {
     }
     let r = y / n;
     let mean_n = n / c;
-    let ss: f64 = clusters
-        .iter()
-        .map(|&(nc, yc)| (yc - r * nc).powi(2))
-        .sum();
+    let ss: f64 = clusters.iter().map(|&(nc, yc)| (yc - r * nc).powi(2)).sum();
     let se = (ss / (c * (c - 1.0))).sqrt() / mean_n;
     Some((r, (r - 1.96 * se, r + 1.96 * se)))
 }

@@ -85,7 +85,11 @@ pub struct Streams {
 
 impl Streams {
     /// The streams of run `seed` with `parties` parties and third parties of these names.
-    pub fn new<'a>(seed: u64, parties: usize, actor_names: impl ExactSizeIterator<Item = &'a str>) -> Self {
+    pub fn new<'a>(
+        seed: u64,
+        parties: usize,
+        actor_names: impl ExactSizeIterator<Item = &'a str>,
+    ) -> Self {
         let stream = |k| {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             rng.set_stream(k);
@@ -123,7 +127,11 @@ impl Streams {
     pub fn next_month(&mut self) {
         fill(&mut self.world, &mut self.world_u);
         fill(&mut self.party_decisions, &mut self.party_u);
-        for (rng, block) in self.actors.iter_mut().zip(self.actor_u.chunks_mut(ACTOR_DRAWS)) {
+        for (rng, block) in self
+            .actors
+            .iter_mut()
+            .zip(self.actor_u.chunks_mut(ACTOR_DRAWS))
+        {
             fill(rng, block);
         }
     }

@@ -1,10 +1,10 @@
 //! One month of the process (ODD 3, process overview and schedule; ODD 7, submodels).
 
+use super::Action;
 use super::random::{
     DECISION_OFFSET, DECISIONS_PER_ACTOR, DECISIONS_PER_PARTY, WORLD_GLOBAL, WORLD_PER_PARTY,
     normal,
 };
-use super::Action;
 use super::{Event, EventKind, Phase, RunOutcome, World};
 use crate::regime::{Plan, Regime};
 use crate::scenario::ThirdPartyKind;
@@ -565,15 +565,15 @@ impl World<'_> {
             });
         let threshold = self.scenario.do_no_harm.timing_threshold;
         match (least, favours) {
-            (Some(p), Some(f)) if p == f && self.parties[p].readiness < threshold => (0..self
-                .parties
-                .len())
-                .filter(|&i| self.parties[i].forum.is_some() && Some(i) != favours)
-                .min_by(|&a, &b| {
-                    self.parties[a]
-                        .readiness
-                        .total_cmp(&self.parties[b].readiness)
-                }),
+            (Some(p), Some(f)) if p == f && self.parties[p].readiness < threshold => {
+                (0..self.parties.len())
+                    .filter(|&i| self.parties[i].forum.is_some() && Some(i) != favours)
+                    .min_by(|&a, &b| {
+                        self.parties[a]
+                            .readiness
+                            .total_cmp(&self.parties[b].readiness)
+                    })
+            }
             _ => least,
         }
     }
@@ -1191,8 +1191,8 @@ impl World<'_> {
         };
         self.outcome.final_trust_party = self.party_trust.iter().sum::<f64>() / (np * nt) as f64;
         self.outcome.final_trust_third = self.mean_actor_trust();
-        self.outcome.compliance = (self.role_months > 0)
-            .then(|| self.complied_months as f64 / self.role_months as f64);
+        self.outcome.compliance =
+            (self.role_months > 0).then(|| self.complied_months as f64 / self.role_months as f64);
         (self.outcome, self.events.unwrap_or_default())
     }
 }

@@ -258,7 +258,13 @@ impl World<'_> {
     }
 
     /// The options open to `j` this month and their values (ODD 7.11).
-    fn options(&self, plan: &Plan, j: usize, role: bool, out: &mut [(Action, Value); MAX_OPTIONS]) -> usize {
+    fn options(
+        &self,
+        plan: &Plan,
+        j: usize,
+        role: bool,
+        out: &mut [(Action, Value); MAX_OPTIONS],
+    ) -> usize {
         let st = &self.scenario.strategy;
         let a = &self.actors[j];
         let urgency = self.funding_urgency(j);
@@ -268,25 +274,35 @@ impl World<'_> {
         } else {
             0.0
         };
-        let recognise = |credit: f64, visible: f64| w_r * (credit + RECOGNITION_VISIBILITY * visible);
+        let recognise =
+            |credit: f64, visible: f64| w_r * (credit + RECOGNITION_VISIBILITY * visible);
         let institution_table = if role {
-            plan.backs[j].or_else(|| (0..plan.convenes.len()).find(|&f| plan.convenes[f] && plan.cooperating[f]))
+            plan.backs[j].or_else(|| {
+                (0..plan.convenes.len()).find(|&f| plan.convenes[f] && plan.cooperating[f])
+            })
         } else {
             None
         };
         let best = self.best_table_except(j, institution_table);
-        let p_best = best.map_or(0.0, |f| self.prospects[f]).max(institution_table.map_or(0.0, |c| self.prospects[c]));
+        let p_best = best
+            .map_or(0.0, |f| self.prospects[f])
+            .max(institution_table.map_or(0.0, |c| self.prospects[c]));
         let mut n = 0;
         if role {
             let c = institution_table;
             let p_c = c.map_or(0.0, |c| self.prospects[c]);
             let credit = plan.credit[j];
-            let legitimacy = c.map_or(0.5, |c| 0.5 * self.actors[c].mandate + 0.5 * self.actor_trust(j, c));
+            let legitimacy = c.map_or(0.5, |c| {
+                0.5 * self.actors[c].mandate + 0.5 * self.actor_trust(j, c)
+            });
             out[n] = (
                 Action::Comply,
                 Value {
                     peace: w_p * p_c,
-                    recognition: recognise(credit * p_c, VISIBLE_MEMBER + (1.0 - VISIBLE_MEMBER) * credit),
+                    recognition: recognise(
+                        credit * p_c,
+                        VISIBLE_MEMBER + (1.0 - VISIBLE_MEMBER) * credit,
+                    ),
                     funding: w_f * (VISIBLE_MEMBER + (1.0 - VISIBLE_MEMBER) * credit),
                     interest: -w_i * self.harm_to_protege(j, c),
                     institution: st.legitimacy_weight * (legitimacy - 0.5)
@@ -360,7 +376,9 @@ impl World<'_> {
     /// it grows as the cycle's end nears (1 in the last month); for others it is constant.
     fn funding_urgency(&self, j: usize) -> f64 {
         let a = &self.actors[j];
-        if a.kind != crate::scenario::ThirdPartyKind::SupportOrg || !self.scenario.mechanisms.funding_cycles {
+        if a.kind != crate::scenario::ThirdPartyKind::SupportOrg
+            || !self.scenario.mechanisms.funding_cycles
+        {
             return 1.0;
         }
         let cycle = f64::from(self.scenario.funding.cycle_months.max(1));
@@ -376,9 +394,17 @@ impl World<'_> {
         let last = self.actors[j].action;
         let mut utility = [0.0; MAX_OPTIONS];
         for k in 0..n {
-            utility[k] = options[k].1.total() + if options[k].0 == last { st.inertia } else { 0.0 };
+            utility[k] = options[k].1.total()
+                + if options[k].0 == last {
+                    st.inertia
+                } else {
+                    0.0
+                };
         }
-        let top = utility[..n].iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let top = utility[..n]
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
         let mut weight = [0.0; MAX_OPTIONS];
         let mut sum = 0.0;
         for k in 0..n {
@@ -436,13 +462,22 @@ impl World<'_> {
         // The plan was changed already; recompute the options as the actor saw them.
         let mut shown = plan.clone();
         shown.cooperating[j] = true;
-        let institution = (0..plan.convenes.len()).find(|&f| plan.convenes[f] && plan.cooperating[f]);
+        let institution =
+            (0..plan.convenes.len()).find(|&f| plan.convenes[f] && plan.cooperating[f]);
         shown.backs[j] = institution;
         shown.convenes[j] = false;
         let mut options = [(Action::Idle, Value::default()); MAX_OPTIONS];
         let n = self.options(&shown, j, true, &mut options);
-        let comply = options[..n].iter().find(|o| o.0 == Action::Comply).map(|o| o.1).unwrap_or_default();
-        let chosen = options[..n].iter().find(|o| o.0 == action).map(|o| o.1).unwrap_or_default();
+        let comply = options[..n]
+            .iter()
+            .find(|o| o.0 == Action::Comply)
+            .map(|o| o.1)
+            .unwrap_or_default();
+        let chosen = options[..n]
+            .iter()
+            .find(|o| o.0 == action)
+            .map(|o| o.1)
+            .unwrap_or_default();
         let gains = [
             (Motive::Peace, chosen.peace - comply.peace),
             (Motive::Recognition, chosen.recognition - comply.recognition),
@@ -453,7 +488,9 @@ impl World<'_> {
         let motive = gains
             .iter()
             .copied()
-            .fold((Motive::Institution, f64::NEG_INFINITY), |a, b| if b.1 > a.1 { b } else { a })
+            .fold((Motive::Institution, f64::NEG_INFINITY), |a, b| {
+                if b.1 > a.1 { b } else { a }
+            })
             .0;
         let a = &self.actors[j];
         let weight = match motive {
@@ -463,7 +500,9 @@ impl World<'_> {
             Motive::Interest => a.interest,
             Motive::Institution => self.observed_compliance,
         };
-        let legitimacy = institution.map_or(0.0, |c| 0.5 * self.actors[c].mandate + 0.5 * self.actor_trust(j, c));
+        let legitimacy = institution.map_or(0.0, |c| {
+            0.5 * self.actors[c].mandate + 0.5 * self.actor_trust(j, c)
+        });
         let forum = match action {
             Action::OwnTable => Some(j),
             Action::Back(f) => Some(f),
@@ -474,7 +513,9 @@ impl World<'_> {
             _ => None,
         };
         self.log(|m| {
-            let mut e = Event::new(m, EventKind::BrokeRanks).actor(j).values(weight, legitimacy);
+            let mut e = Event::new(m, EventKind::BrokeRanks)
+                .actor(j)
+                .values(weight, legitimacy);
             e.forum = forum;
             e.party = party;
             e.action = Some(action);

@@ -402,7 +402,8 @@ impl SweepWriter {
             let point = u.point.to_string();
             let params: Vec<String> = plan.points[u.point].iter().map(|&v| fmt_param(v)).collect();
             for (name, o) in self.regimes.iter().zip(&u.outcomes) {
-                let mut record: Vec<String> = Vec::with_capacity(4 + params.len() + super::OUTCOME_FIELDS);
+                let mut record: Vec<String> =
+                    Vec::with_capacity(4 + params.len() + super::OUTCOME_FIELDS);
                 record.push(point.clone());
                 record.extend(params.iter().cloned());
                 record.push(name.clone());

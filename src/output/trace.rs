@@ -126,9 +126,9 @@ fn describe(names: &Names, e: &Event) -> String {
             format!("{actor} breaks ranks and {what}: {why} {b:.2}, lead's legitimacy {a:.2}")
         }
         EventKind::Rejoined => format!("{actor} plays its role again"),
-        EventKind::DefectionNoticed => format!(
-            "peers notice {actor}'s defection; their mean trust in {actor} falls to {a:.2}"
-        ),
+        EventKind::DefectionNoticed => {
+            format!("peers notice {actor}'s defection; their mean trust in {actor} falls to {a:.2}")
+        }
     }
 }
 

@@ -628,15 +628,31 @@ fn check_strategy(c: &mut Checker, s: &Scenario) {
     c.range("strategy.reciprocity", st.reciprocity, 0.0, 1.0);
     c.range("strategy.legitimacy_weight", st.legitimacy_weight, 0.0, 1.0);
     c.unit("strategy.detection", st.detection);
-    c.range("strategy.defection_severity", st.defection_severity, 0.0, 10.0);
+    c.range(
+        "strategy.defection_severity",
+        st.defection_severity,
+        0.0,
+        10.0,
+    );
     c.range("strategy.courting", st.courting, 0.0, 1.0);
     c.range("strategy.shield_effect", st.shield_effect, 0.0, 10.0);
-    c.range("strategy.protege_credibility", st.protege_credibility, 0.0, 10.0);
+    c.range(
+        "strategy.protege_credibility",
+        st.protege_credibility,
+        0.0,
+        10.0,
+    );
     let r = &s.regimes;
-    c.unit("regimes.hierarchical.lead_credit", r.hierarchical.lead_credit);
+    c.unit(
+        "regimes.hierarchical.lead_credit",
+        r.hierarchical.lead_credit,
+    );
     c.unit("regimes.hierarchical.sanction", r.hierarchical.sanction);
     c.unit("regimes.network.sanction", r.network.sanction);
-    c.unit("regimes.contact_group.lead_credit", r.contact_group.lead_credit);
+    c.unit(
+        "regimes.contact_group.lead_credit",
+        r.contact_group.lead_credit,
+    );
     c.unit("regimes.contact_group.sanction", r.contact_group.sanction);
     for (i, t) in s.third_parties.iter().enumerate() {
         let at = |f: &str| format!("third_parties[{i}].{f}");
