@@ -109,13 +109,13 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
              `peacesim run`"
         )));
     };
+    let threads = super::resolve_threads(args.threads)?;
     let shard = match &args.shard {
         Some(text) => Shard::parse(text).map_err(Failure::Input)?,
         None => Shard::WHOLE,
     };
+    // Scenario validation has checked every point (the same check as `peacesim check`).
     let plan = SweepPlan::new(&scenario, &config);
-    plan.check_points(&scenario)
-        .map_err(|p| Failure::Input(format!("{source}: invalid sweep point: {p}")))?;
     let hash = spec_hash(&scenario);
     let units = shard.units(plan.units());
     let name = &scenario.scenario.name;
@@ -127,7 +127,6 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         };
         PathBuf::from("output").join(folder)
     });
-    let threads = super::resolve_threads(args.threads);
     let regimes = scenario.experiment.regimes.clone();
     let mut writer = if args.resume {
         SweepWriter::resume(&target, &hash, shard, regimes.clone()).map_err(input)?

@@ -14,6 +14,56 @@ pub const MAX_MONTHS: u32 = 6_000;
 /// Most conflict parties and third parties (state grows with parties × third parties).
 pub const MAX_PARTIES: usize = 1_000;
 pub const MAX_THIRD_PARTIES: usize = 10_000;
+/// Most parties × third parties: a run holds three numbers per pair (20 MB per worker thread at
+/// this bound).
+pub const MAX_PARTY_PAIRS: usize = 1_000_000;
+/// Largest `world.violence_scale`.
+pub const MAX_VIOLENCE_SCALE: f64 = 1e6;
+/// Largest violence a run may add up before noise and spikes: `violence_scale` × the sum of the
+/// parties' `violence` × total months. With noise (at most e^26 for `violence_noise` ≤ 3) and
+/// spikes (× 2) every output, and its square summed over 10^8 replicates, stays below 10^100,
+/// far from the largest finite number (about 10^308).
+pub const MAX_VIOLENCE_BUDGET: f64 = 1e12;
+
+/// Longest name of a party or third party, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Whether a character would act on a terminal or hide text instead of showing itself: control
+/// characters (C0, DEL, C1: escape sequences, newlines, carriage returns) and invisible
+/// formatting characters (zero-width characters, bidirectional overrides and isolates, line and
+/// paragraph separators, byte-order mark).
+pub fn is_unprintable(ch: char) -> bool {
+    ch.is_control()
+        || matches!(
+            ch,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
+}
+
+/// Text safe to print on a terminal: every unprintable character except the newline is
+/// shown as an escape (`\u{1b}`), so a value from a file can neither move the cursor, clear
+/// the screen, nor forge a line.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|ch| ch != '\n' && is_unprintable(ch)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for ch in text.chars() {
+        if ch != '\n' && is_unprintable(ch) {
+            out.extend(ch.escape_unicode());
+        } else {
+            out.push(ch);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
 
 struct Checker {
     problems: Vec<Problem>,
@@ -30,7 +80,13 @@ impl Checker {
 
     fn range(&mut self, field: &str, value: f64, lo: f64, hi: f64) {
         if !value.is_finite() || value < lo || value > hi {
-            self.fail(field, value, format!("must be a number from {lo} to {hi}"));
+            // Huge or tiny numbers are shown in scientific notation, not as 157 digits.
+            let shown = if value != 0.0 && !(1e-6..1e15).contains(&value.abs()) {
+                format!("{value:e}")
+            } else {
+                value.to_string()
+            };
+            self.fail(field, shown, format!("must be a number from {lo} to {hi}"));
         }
     }
 
@@ -38,15 +94,29 @@ impl Checker {
         self.range(field, value, 0.0, 1.0);
     }
 
-    fn non_negative(&mut self, field: &str, value: f64) {
-        if !value.is_finite() || value < 0.0 {
-            self.fail(field, value, "must be a finite number ≥ 0");
-        }
-    }
-
-    fn positive(&mut self, field: &str, value: f64) {
-        if !value.is_finite() || value <= 0.0 {
-            self.fail(field, value, "must be a finite number > 0");
+    /// A name is data: printed in tables, the chronicle and messages, so it may not hold
+    /// characters that act on a terminal, and has a bounded length. Returns whether it is fine.
+    fn name(&mut self, field: &str, name: &str) -> bool {
+        if let Some(ch) = name.chars().find(|&ch| is_unprintable(ch)) {
+            self.fail(
+                field,
+                format!("{name:?}"),
+                format!(
+                    "must not hold control or invisible formatting characters (found U+{:04X}); \
+                     names are printed in tables, the chronicle and messages",
+                    ch as u32
+                ),
+            );
+            false
+        } else if name.chars().count() > MAX_NAME_CHARS {
+            self.fail(
+                field,
+                format!("{} characters", name.chars().count()),
+                format!("a name may have at most {MAX_NAME_CHARS} characters"),
+            );
+            false
+        } else {
+            true
         }
     }
 }
@@ -64,9 +134,46 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     check_third_parties(&mut c, s);
     check_regime_parameters(&mut c, s);
     if c.problems.is_empty() {
+        check_derived(&mut c, s);
+    }
+    if c.problems.is_empty() {
         check_sweep(&mut c, s);
     }
     c.problems
+}
+
+/// Rules on quantities derived from several fields, judged once every field is in range.
+fn check_derived(c: &mut Checker, s: &Scenario) {
+    let pairs = s.parties.len() * s.third_parties.len();
+    if pairs > MAX_PARTY_PAIRS {
+        c.fail(
+            "third_parties",
+            format!(
+                "{} parties × {} third parties = {pairs} pairs",
+                s.parties.len(),
+                s.third_parties.len()
+            ),
+            format!(
+                "parties × third parties may be at most {MAX_PARTY_PAIRS} (a run keeps trust \
+                 for every pair); use fewer parties or third parties"
+            ),
+        );
+    }
+    let w = &s.world;
+    let propensity: f64 = s.parties.iter().map(|p| p.violence).sum();
+    let months = f64::from(w.horizon_months) + f64::from(w.implementation_months);
+    let budget = w.violence_scale * propensity * months;
+    if !budget.is_finite() || budget > MAX_VIOLENCE_BUDGET {
+        c.fail(
+            "world.violence_scale",
+            w.violence_scale,
+            format!(
+                "violence_scale × the parties' summed violence ({propensity}) × total months \
+                 ({months}) is {budget:e}; it must be at most {MAX_VIOLENCE_BUDGET:e}, so that \
+                 every output stays a finite number"
+            ),
+        );
+    }
 }
 
 /// Points a sweep design produces, if its settings are complete.
@@ -197,6 +304,20 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
             }
         }
     }
+    if !c.problems.is_empty() {
+        return;
+    }
+    // Values valid one by one can be invalid together (a posting jitter above the posting, an
+    // entry month beyond the horizon, counts that add up to too many actors): every point of
+    // the plan is checked, the very check `peacesim sweep` relies on before it runs.
+    let plan = crate::experiment::design::SweepPlan::new(s, sweep);
+    if let Err(problem) = plan.check_points(s) {
+        c.fail(
+            "sweep",
+            "a point of the design",
+            format!("makes the scenario invalid: {problem}"),
+        );
+    }
 }
 
 /// The size of a sweep, checked before any value is applied (so a huge design is refused at
@@ -317,8 +438,10 @@ fn check_world(c: &mut Checker, s: &Scenario) {
             format!("must be from 1 to {MAX_MONTHS} months"),
         );
     }
+    // A horizon out of range is the root cause: the sum is only judged with a valid horizon.
+    let horizon_ok = (1..=MAX_MONTHS).contains(&w.horizon_months);
     if w.implementation_months > MAX_MONTHS
-        || w.horizon_months.saturating_add(w.implementation_months) > MAX_MONTHS
+        || (horizon_ok && w.horizon_months + w.implementation_months > MAX_MONTHS)
     {
         c.fail(
             "world.implementation_months",
@@ -326,7 +449,12 @@ fn check_world(c: &mut Checker, s: &Scenario) {
             format!("horizon_months + implementation_months must not exceed {MAX_MONTHS}"),
         );
     }
-    c.non_negative("world.violence_scale", w.violence_scale);
+    c.range(
+        "world.violence_scale",
+        w.violence_scale,
+        0.0,
+        MAX_VIOLENCE_SCALE,
+    );
     c.range("world.violence_noise", w.violence_noise, 0.0, 3.0);
     c.range("world.capability_drift", w.capability_drift, 0.0, 0.5);
     c.unit("world.capability_reversion", w.capability_reversion);
@@ -339,7 +467,7 @@ fn check_mechanism_parameters(c: &mut Checker, s: &Scenario) {
     let t = &s.trust;
     c.unit("trust.build_rate", t.build_rate);
     c.range("trust.break_build_ratio", t.break_build_ratio, 0.0, 100.0);
-    c.non_negative("trust.rivalry_rate", t.rivalry_rate);
+    c.range("trust.rivalry_rate", t.rivalry_rate, 0.0, 100.0);
     c.unit(
         "trust.initial_among_third_parties",
         t.initial_among_third_parties,
@@ -352,13 +480,18 @@ fn check_mechanism_parameters(c: &mut Checker, s: &Scenario) {
     c.unit("leverage.spend_rate", l.spend_rate);
     c.unit("leverage.pressure_decay", l.pressure_decay);
     c.range("leverage.effect", l.effect, 0.0, 100.0);
-    c.non_negative("leverage.dilution", l.dilution);
+    c.range("leverage.dilution", l.dilution, 0.0, 100.0);
     c.unit("leverage.contradiction", l.contradiction);
-    c.non_negative("leverage.pressed_threshold", l.pressed_threshold);
+    c.range("leverage.pressed_threshold", l.pressed_threshold, 0.0, 1e6);
 
     let r = &s.rotation;
     c.range("rotation.posting_months", r.posting_months, 1.0, 600.0);
-    c.non_negative("rotation.posting_jitter_months", r.posting_jitter_months);
+    c.range(
+        "rotation.posting_jitter_months",
+        r.posting_jitter_months,
+        0.0,
+        600.0,
+    );
     if r.posting_jitter_months >= r.posting_months {
         c.fail(
             "rotation.posting_jitter_months",
@@ -389,18 +522,18 @@ fn check_mechanism_parameters(c: &mut Checker, s: &Scenario) {
     );
     c.unit("rotation.institutional_memory", r.institutional_memory);
     c.unit("rotation.handover_bonus", r.handover_bonus);
-    c.positive("rotation.learning_months", r.learning_months);
+    c.range("rotation.learning_months", r.learning_months, 0.01, 1e6);
     c.unit("rotation.arrival_effectiveness", r.arrival_effectiveness);
     c.unit("rotation.departure_dip", r.departure_dip);
-    c.non_negative("rotation.departure_months", r.departure_months);
+    c.range("rotation.departure_months", r.departure_months, 0.0, 1e6);
     c.unit("rotation.knowledge_baseline", r.knowledge_baseline);
     c.unit("rotation.knowledge_gain", r.knowledge_gain);
 
     let p = &s.ripeness;
     c.unit("ripeness.pain_threshold", p.pain_threshold);
-    c.positive("ripeness.pain_width", p.pain_width);
+    c.range("ripeness.pain_width", p.pain_width, 0.001, 100.0);
     c.unit("ripeness.win_threshold", p.win_threshold);
-    c.positive("ripeness.win_width", p.win_width);
+    c.range("ripeness.win_width", p.win_width, 0.001, 100.0);
     c.range("ripeness.win_slope", p.win_slope, 0.0, 100.0);
     c.range("ripeness.optimism_sd", p.optimism_sd, 0.0, 10.0);
     c.range("ripeness.pain_rate", p.pain_rate, 0.0, 1.0);
@@ -494,9 +627,10 @@ fn check_parties(c: &mut Checker, s: &Scenario) {
     let mut names = HashSet::new();
     for (i, p) in s.parties.iter().enumerate() {
         let at = |f: &str| format!("parties[{i}].{f}");
-        if p.name.trim().is_empty() {
+        let printable = c.name(&at("name"), &p.name);
+        if printable && p.name.trim().is_empty() {
             c.fail(at("name"), "\"\"", "must not be empty");
-        } else if !names.insert(p.name.as_str()) {
+        } else if printable && !names.insert(p.name.as_str()) {
             c.fail(
                 at("name"),
                 format!("{:?}", p.name),
@@ -522,9 +656,10 @@ fn check_third_parties(c: &mut Checker, s: &Scenario) {
     let mut names = HashSet::new();
     for (i, t) in s.third_parties.iter().enumerate() {
         let at = |f: &str| format!("third_parties[{i}].{f}");
-        if t.name.trim().is_empty() {
+        let printable = c.name(&at("name"), &t.name);
+        if printable && t.name.trim().is_empty() {
             c.fail(at("name"), "\"\"", "must not be empty");
-        } else if !names.insert(t.name.as_str()) {
+        } else if printable && !names.insert(t.name.as_str()) {
             c.fail(
                 at("name"),
                 format!("{:?}", t.name),
@@ -543,7 +678,10 @@ fn check_third_parties(c: &mut Checker, s: &Scenario) {
         c.unit(&at("bias"), t.bias);
         c.unit(&at("initial_trust"), t.initial_trust);
         c.unit(&at("knowledge"), t.knowledge);
-        if !t.favours.is_empty() && s.party_index(&t.favours).is_none() {
+        if c.name(&at("favours"), &t.favours)
+            && !t.favours.is_empty()
+            && s.party_index(&t.favours).is_none()
+        {
             c.fail(
                 at("favours"),
                 format!("{:?}", t.favours),
@@ -619,7 +757,7 @@ fn check_regime_parameters(c: &mut Checker, s: &Scenario) {
 }
 
 fn check_lead(c: &mut Checker, s: &Scenario, field: &str, name: &str) {
-    if name.is_empty() {
+    if name.is_empty() || !c.name(field, name) {
         return;
     }
     match s.third_party_index(name) {
@@ -648,7 +786,17 @@ fn party_names(s: &Scenario) -> String {
 fn name_list<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> String {
     const SHOWN: usize = 10;
     let total = names.len();
-    let shown: Vec<&str> = names.take(SHOWN).collect();
+    // A name with unprintable characters is shown escaped (its own problem says why).
+    let shown: Vec<String> = names
+        .take(SHOWN)
+        .map(|n| {
+            if n.chars().any(is_unprintable) {
+                format!("{n:?}")
+            } else {
+                n.to_string()
+            }
+        })
+        .collect();
     if total > SHOWN {
         format!("{}, … ({} in all)", shown.join(", "), total)
     } else {
