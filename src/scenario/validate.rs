@@ -65,6 +65,24 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A field's name for a message: a string, or a closure that builds it only when a check fails
+/// (validation runs for every point of a sweep; most checks pass).
+trait FieldName {
+    fn field_name(self) -> String;
+}
+
+impl FieldName for &str {
+    fn field_name(self) -> String {
+        self.to_string()
+    }
+}
+
+impl<F: FnOnce() -> String> FieldName for F {
+    fn field_name(self) -> String {
+        self()
+    }
+}
+
 struct Checker {
     problems: Vec<Problem>,
 }
@@ -78,7 +96,7 @@ impl Checker {
         });
     }
 
-    fn range(&mut self, field: &str, value: f64, lo: f64, hi: f64) {
+    fn range(&mut self, field: impl FieldName, value: f64, lo: f64, hi: f64) {
         if !value.is_finite() || value < lo || value > hi {
             // Huge or tiny numbers are shown in scientific notation, not as 157 digits.
             let shown = if value != 0.0 && !(1e-6..1e15).contains(&value.abs()) {
@@ -86,20 +104,21 @@ impl Checker {
             } else {
                 value.to_string()
             };
+            let field = field.field_name();
             self.fail(field, shown, format!("must be a number from {lo} to {hi}"));
         }
     }
 
-    fn unit(&mut self, field: &str, value: f64) {
+    fn unit(&mut self, field: impl FieldName, value: f64) {
         self.range(field, value, 0.0, 1.0);
     }
 
     /// A name is data: printed in tables, the chronicle and messages, so it may not hold
     /// characters that act on a terminal, and has a bounded length. Returns whether it is fine.
-    fn name(&mut self, field: &str, name: &str) -> bool {
+    fn name(&mut self, field: impl FieldName, name: &str) -> bool {
         if let Some(ch) = name.chars().find(|&ch| is_unprintable(ch)) {
             self.fail(
-                field,
+                field.field_name(),
                 format!("{name:?}"),
                 format!(
                     "must not hold control or invisible formatting characters (found U+{:04X}); \
@@ -110,7 +129,7 @@ impl Checker {
             false
         } else if name.chars().count() > MAX_NAME_CHARS {
             self.fail(
-                field,
+                field.field_name(),
                 format!("{} characters", name.chars().count()),
                 format!("a name may have at most {MAX_NAME_CHARS} characters"),
             );
@@ -627,7 +646,7 @@ fn check_parties(c: &mut Checker, s: &Scenario) {
     let mut names = HashSet::new();
     for (i, p) in s.parties.iter().enumerate() {
         let at = |f: &str| format!("parties[{i}].{f}");
-        let printable = c.name(&at("name"), &p.name);
+        let printable = c.name(|| at("name"), &p.name);
         if printable && p.name.trim().is_empty() {
             c.fail(at("name"), "\"\"", "must not be empty");
         } else if printable && !names.insert(p.name.as_str()) {
@@ -637,11 +656,11 @@ fn check_parties(c: &mut Checker, s: &Scenario) {
                 "party names must be unique",
             );
         }
-        c.unit(&at("capability"), p.capability);
-        c.unit(&at("patron_support"), p.patron_support);
-        c.range(&at("optimism"), p.optimism, -10.0, 10.0);
-        c.unit(&at("initial_pain"), p.initial_pain);
-        c.range(&at("violence"), p.violence, 0.0, 100.0);
+        c.unit(|| at("capability"), p.capability);
+        c.unit(|| at("patron_support"), p.patron_support);
+        c.range(|| at("optimism"), p.optimism, -10.0, 10.0);
+        c.unit(|| at("initial_pain"), p.initial_pain);
+        c.range(|| at("violence"), p.violence, 0.0, 100.0);
     }
 }
 
@@ -656,7 +675,7 @@ fn check_third_parties(c: &mut Checker, s: &Scenario) {
     let mut names = HashSet::new();
     for (i, t) in s.third_parties.iter().enumerate() {
         let at = |f: &str| format!("third_parties[{i}].{f}");
-        let printable = c.name(&at("name"), &t.name);
+        let printable = c.name(|| at("name"), &t.name);
         if printable && t.name.trim().is_empty() {
             c.fail(at("name"), "\"\"", "must not be empty");
         } else if printable && !names.insert(t.name.as_str()) {
@@ -667,18 +686,18 @@ fn check_third_parties(c: &mut Checker, s: &Scenario) {
             );
         }
         if let Some(l) = t.leverage {
-            c.range(&at("leverage"), l, 0.0, 1000.0);
+            c.range(|| at("leverage"), l, 0.0, 1000.0);
         }
         if let Some(a) = t.ambition {
-            c.unit(&at("ambition"), a);
+            c.unit(|| at("ambition"), a);
         }
         if let Some(m) = t.mandate {
-            c.unit(&at("mandate"), m);
+            c.unit(|| at("mandate"), m);
         }
-        c.unit(&at("bias"), t.bias);
-        c.unit(&at("initial_trust"), t.initial_trust);
-        c.unit(&at("knowledge"), t.knowledge);
-        if c.name(&at("favours"), &t.favours)
+        c.unit(|| at("bias"), t.bias);
+        c.unit(|| at("initial_trust"), t.initial_trust);
+        c.unit(|| at("knowledge"), t.knowledge);
+        if c.name(|| at("favours"), &t.favours)
             && !t.favours.is_empty()
             && s.party_index(&t.favours).is_none()
         {
