@@ -678,3 +678,55 @@ fn a_sweep_on_a_full_disk_fails_with_status_1_and_resumes() {
     );
     drop(mounted);
 }
+
+#[test]
+fn a_number_too_large_for_finite_output_is_refused() {
+    rejected(
+        "run",
+        &edited("[trust]", "[world]\nviolence_scale = 1e156\n\n[trust]"),
+        &["field `world.violence_scale` = 1e156", "from 0 to 1000000"],
+    );
+}
+
+#[test]
+fn control_characters_in_a_name_are_refused() {
+    let m = rejected(
+        "check",
+        &edited("name = \"State A\"", "name = \"State A\\u001b[2J\""),
+        &[
+            "field `third_parties[1].name` = \"State A\\u{1b}[2J\"",
+            "control or invisible formatting characters (found U+001B)",
+        ],
+    );
+    assert!(!m.contains('\u{1b}'), "{m:?}");
+}
+
+#[test]
+fn sweep_values_invalid_together_are_refused_by_check() {
+    let text = format!(
+        "{MY_TOML}{SWEEP_TABLE}\n[[sweep.parameters]]\npath = \"rotation.posting_jitter_months\"\n\
+         values = [12, 30]\n"
+    );
+    rejected(
+        "check",
+        &text,
+        &[
+            "field `sweep` = a point of the design",
+            "at sweep point 1: rotation.posting_months = 24, rotation.posting_jitter_months = 30",
+        ],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_scenario_file_that_is_not_a_regular_file_is_refused() {
+    let tmp = TempDir::new().unwrap();
+    let fifo = tmp.path().join("fifo.toml");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let o = peacesim(tmp.path(), &["check", "fifo.toml"]);
+    assert_status(&o, 2, "check");
+    let message = stderr(&o);
+    assert_mentions(&message, &["error: fifo.toml: ", "not a regular file"]);
+    assert_catalogued(&message);
+}

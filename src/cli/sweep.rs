@@ -233,8 +233,13 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
         PathBuf::from("output").join(format!("{}-sweep", scenario.scenario.name))
     });
     let staged = StagedDir::create(&target, args.force).map_err(input)?;
-    concatenate(&shards, &staged.path(SWEEP_RUNS))?;
-    finalize(staged.dir(), &scenario, &plan, args.no_plots)?;
+    // Messages name the folder the user asked for, not the hidden staging folder.
+    let real_name = |e: anyhow::Error| {
+        let staging = staged.dir().display().to_string();
+        anyhow::anyhow!(format!("{e:#}").replace(&staging, &target.display().to_string()))
+    };
+    concatenate(&shards, &staged.path(SWEEP_RUNS)).map_err(real_name)?;
+    finalize(staged.dir(), &scenario, &plan, args.no_plots).map_err(real_name)?;
     let count = shards[0].checkpoint.shard_count;
     let units = 0..plan.units();
     let source = format!("merge of {count} shards");

@@ -82,7 +82,7 @@ fn read_reason(file: &str, e: &std::io::Error) -> String {
 }
 
 /// Largest scenario file read (16 MiB): room for the largest valid scenario written out in
-/// full (10,000 third parties with every field and long names take about 4 MB).
+/// full (10,000 third parties with every field and 200-character names take 6.2 MB).
 pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
 
 /// The text of a scenario file. Only regular files are read (after following symbolic links):
