@@ -712,7 +712,7 @@ fn sweep_values_invalid_together_are_refused_by_check() {
         &text,
         &[
             "field `sweep` = a point of the design",
-            "at sweep point 1: rotation.posting_months = 24, rotation.posting_jitter_months = 30",
+            "at the sweep point rotation.posting_months = 24, rotation.posting_jitter_months = 30",
         ],
     );
 }

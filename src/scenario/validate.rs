@@ -25,6 +25,10 @@ pub const MAX_VIOLENCE_SCALE: f64 = 1e6;
 /// far from the largest finite number (about 10^308).
 pub const MAX_VIOLENCE_BUDGET: f64 = 1e12;
 
+/// Most sweep parameters whose corners validation checks (2^12 = 4,096 scenarios); a sweep
+/// with more has its points checked one by one.
+const MAX_CORNER_PARAMETERS: usize = 12;
+
 /// Longest name of a party or third party, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
 
@@ -323,19 +327,85 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
             }
         }
     }
-    if !c.problems.is_empty() {
+    // Values valid one by one can be invalid together (a posting jitter above the posting, an
+    // entry month beyond the horizon, counts that add up to too many actors). Every rule is
+    // monotone in each field (a range, an order between two fields, a bound on a sum or a
+    // product), so over the box that holds a design's points — each parameter between its
+    // smallest and largest value — a rule fails somewhere only if it fails at a corner. The
+    // corners are checked: a grid's points and lhs and morris draws all lie in the box. This is
+    // the check `peacesim sweep` relies on (it runs no other), so `check` refuses exactly what
+    // `sweep` refuses. (With one parameter the loop above has checked both ends already.)
+    let k = sweep.parameters.len();
+    if !c.problems.is_empty() || k < 2 {
         return;
     }
-    // Values valid one by one can be invalid together (a posting jitter above the posting, an
-    // entry month beyond the horizon, counts that add up to too many actors): every point of
-    // the plan is checked, the very check `peacesim sweep` relies on before it runs.
-    let plan = crate::experiment::design::SweepPlan::new(s, sweep);
-    if let Err(problem) = plan.check_points(s) {
-        c.fail(
-            "sweep",
-            "a point of the design",
-            format!("makes the scenario invalid: {problem}"),
-        );
+    let ends: Vec<(f64, f64)> = sweep
+        .parameters
+        .iter()
+        .map(|p| match sweep.design {
+            Grid => p
+                .grid_values()
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                    (lo.min(v), hi.max(v))
+                }),
+            Lhs | Morris => p.range().unwrap_or((0.0, 0.0)),
+        })
+        .collect();
+    if k > MAX_CORNER_PARAMETERS {
+        // 2^k corners would cost more than the points: check the points themselves.
+        let plan = crate::experiment::design::SweepPlan::new(s, sweep);
+        if let Err(problem) = plan.check_points(s) {
+            c.fail(
+                "sweep",
+                "a point of the design",
+                format!("makes the scenario invalid: {problem}"),
+            );
+        }
+        return;
+    }
+    for corner in 0u32..(1 << k) {
+        let values: Vec<f64> = (0..k)
+            .map(|i| {
+                if corner >> i & 1 == 0 {
+                    ends[i].0
+                } else {
+                    ends[i].1
+                }
+            })
+            .collect();
+        let point = || {
+            sweep
+                .parameters
+                .iter()
+                .zip(&values)
+                .map(|(p, v)| format!("{} = {v}", p.path))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut t = base.clone();
+        let mut problem = None;
+        for (p, &v) in sweep.parameters.iter().zip(&values) {
+            match super::sweep::apply(&t, &p.path, v) {
+                Ok(next) => t = next,
+                Err(e) => {
+                    problem = Some(e);
+                    break;
+                }
+            }
+        }
+        let problem = problem.or_else(|| validate(&t).into_iter().next());
+        if let Some(problem) = problem {
+            c.fail(
+                "sweep",
+                "a point of the design",
+                format!(
+                    "makes the scenario invalid: {problem} (at the sweep point {})",
+                    point()
+                ),
+            );
+            return;
+        }
     }
 }
 
