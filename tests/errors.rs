@@ -901,6 +901,12 @@ fn resuming_a_damaged_sweep_folder_is_refused_and_changes_nothing() {
     assert_mentions(
         &messages[1],
         &["sweep-out/sweep_runs.csv: bytes 0..", "(rows 1..16)"],
+#[test]
+fn a_number_too_large_for_finite_output_is_refused() {
+    rejected(
+        "run",
+        &edited("[trust]", "[world]\nviolence_scale = 1e156\n\n[trust]"),
+        &["field `world.violence_scale` = 1e156", "from 0 to 1000000"],
     );
 }
 
@@ -931,4 +937,44 @@ fn merging_a_damaged_shard_is_refused_and_writes_nothing() {
     );
     assert_eq!(snapshot(tmp.path()), before, "files were written");
     assert_catalogued(&m);
+fn control_characters_in_a_name_are_refused() {
+    let m = rejected(
+        "check",
+        &edited("name = \"State A\"", "name = \"State A\\u001b[2J\""),
+        &[
+            "field `third_parties[1].name` = \"State A\\u{1b}[2J\"",
+            "control or invisible formatting characters (found U+001B)",
+        ],
+    );
+    assert!(!m.contains('\u{1b}'), "{m:?}");
+}
+
+#[test]
+fn sweep_values_invalid_together_are_refused_by_check() {
+    let text = format!(
+        "{MY_TOML}{SWEEP_TABLE}\n[[sweep.parameters]]\npath = \"rotation.posting_jitter_months\"\n\
+         values = [12, 30]\n"
+    );
+    rejected(
+        "check",
+        &text,
+        &[
+            "field `sweep` = a point of the design",
+            "at the sweep point rotation.posting_months = 24, rotation.posting_jitter_months = 30",
+        ],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_scenario_file_that_is_not_a_regular_file_is_refused() {
+    let tmp = TempDir::new().unwrap();
+    let fifo = tmp.path().join("fifo.toml");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let o = peacesim(tmp.path(), &["check", "fifo.toml"]);
+    assert_status(&o, 2, "check");
+    let message = stderr(&o);
+    assert_mentions(&message, &["error: fifo.toml: ", "not a regular file"]);
+    assert_catalogued(&message);
 }

@@ -17,7 +17,7 @@ use peacesim::output::{
     plots, report_html, summary_csv, timeseries_csv,
 };
 use peacesim::regime;
-use peacesim::scenario::{BASELINE_SOURCE, BASELINE_TOML, BUILT_IN_REGIMES, Scenario};
+use peacesim::scenario::{BASELINE_SOURCE, BASELINE_TOML, BUILT_IN_REGIMES, Scenario, printable};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
@@ -233,15 +233,15 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(msg)) => {
-            eprintln!("error: {msg}");
+            eprintln!("error: {}", printable(&msg));
             ExitCode::from(2)
         }
         Err(Failure::Runtime(e)) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", printable(&format!("{e:#}")));
             ExitCode::from(1)
         }
         Err(Failure::Verdict(msg)) => {
-            eprintln!("{msg}");
+            eprintln!("{}", printable(&msg));
             ExitCode::from(1)
         }
     }
@@ -253,7 +253,7 @@ fn check(files: &[PathBuf]) -> Result<(), Failure> {
         match Scenario::from_file(file) {
             Ok(s) => println!(
                 "{}: ok — scenario {:?}, {} parties, {} third part{}, regimes {}",
-                file.display(),
+                printable(&file.display().to_string()),
                 s.scenario.name,
                 s.parties.len(),
                 s.third_parties.len(),
@@ -320,6 +320,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         seed: args.seed,
         regimes: args.regimes.as_ref(),
     })?;
+    let threads = resolve_threads(args.threads)?;
     let regimes = regime::from_scenario(&scenario).map_err(Failure::Input)?;
     let target = args
         .out
@@ -328,7 +329,6 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let out = claim_output(&target, args.file.as_deref())?;
     let staged =
         StagedDir::create(out.path(), args.force).map_err(|e| Failure::Input(format!("{e:#}")))?;
-    let threads = resolve_threads(args.threads);
     let design = Design {
         replicates: scenario.experiment.replicates,
         seed: scenario.experiment.seed,
@@ -385,7 +385,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let written = staged.commit().context("cannot put the results in place")?;
     if !args.quiet {
         let elapsed = started.elapsed().unwrap_or_default();
-        print!("{}", table::render(&scenario, &results));
+        print!("{}", printable(&table::render(&scenario, &results)));
         println!(
             "\n{} runs ({} regimes × {} replicates) in {:.2} s on {} threads → {}/",
             design.replicates * design.regimes.len() as u64,
@@ -412,13 +412,25 @@ fn claim_output(out: &Path, scenario: Option<&Path>) -> Result<OutputTarget, Fai
     claim(out, &inputs).map_err(|e| Failure::Input(format!("{e:#}")))
 }
 
-/// Worker threads to use: `--threads 0` means one per core.
-fn resolve_threads(requested: usize) -> usize {
-    if requested == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        requested
+/// Worker threads to use: `--threads 0` means one per core. More than 4 per core (and at
+/// least 16 allowed on any machine) only costs time and memory, so it is refused.
+fn resolve_threads(requested: usize) -> Result<usize, Failure> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let most = max_threads(cores);
+    match requested {
+        0 => Ok(cores),
+        n if n <= most => Ok(n),
+        n => Err(Failure::Input(format!(
+            "--threads {n}: too many; use 0 (one per core) or at most {most} \
+             (4 × the {cores} available cores, and never fewer than 16); results are identical \
+             for any number of threads"
+        ))),
     }
+}
+
+/// Most worker threads on a machine with `cores` cores: 4 per core, at least 16.
+fn max_threads(cores: usize) -> usize {
+    cores.saturating_mul(4).max(16)
 }
 
 /// The resolved scenario as TOML: `peacesim run <folder>/scenario.toml` reproduces the run.
@@ -520,7 +532,7 @@ fn trace(args: TraceArgs) -> Result<(), Failure> {
     staged.write_file("manifest.json", &bytes)?;
     let written = staged.commit().context("cannot put the trace in place")?;
     if !args.quiet {
-        print!("{story}");
+        print!("{}", printable(&story));
         println!("\nwrote {}/", written.display());
     }
     Ok(())

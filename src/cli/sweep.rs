@@ -109,13 +109,13 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
              `peacesim run`"
         )));
     };
+    let threads = super::resolve_threads(args.threads)?;
     let shard = match &args.shard {
         Some(text) => Shard::parse(text).map_err(Failure::Input)?,
         None => Shard::WHOLE,
     };
+    // Scenario validation has checked every point (the same check as `peacesim check`).
     let plan = SweepPlan::new(&scenario, &config);
-    plan.check_points(&scenario)
-        .map_err(|p| Failure::Input(format!("{source}: invalid sweep point: {p}")))?;
     let hash = spec_hash(&scenario);
     let units = shard.units(plan.units());
     let name = &scenario.scenario.name;
@@ -129,7 +129,6 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
     });
     let out = super::claim_output(&target, Some(&args.file))?;
     let target = out.path().to_path_buf();
-    let threads = super::resolve_threads(args.threads);
     let regimes = scenario.experiment.regimes.clone();
     let mut writer = if args.resume {
         SweepWriter::resume(&target, &hash, shard, &plan, regimes.clone()).map_err(input)?
@@ -249,10 +248,16 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
         })
         .collect();
     let out = claim(&target, &inputs).map_err(input)?;
-    let staged = StagedDir::create(out.path(), args.force).map_err(input)?;
-    let written = concatenate(&shards, &plan, &staged.path(SWEEP_RUNS))?;
+    let target = out.path().to_path_buf();
+    let staged = StagedDir::create(&target, args.force).map_err(input)?;
+    // Messages name the folder the user asked for, not the hidden staging folder.
+    let real_name = |e: anyhow::Error| {
+        let staging = staged.dir().display().to_string();
+        anyhow::anyhow!(format!("{e:#}").replace(&staging, &target.display().to_string()))
+    };
+    let written = concatenate(&shards, &plan, &staged.path(SWEEP_RUNS)).map_err(real_name)?;
     let checkpoint = whole_checkpoint(staged.dir(), &hash, &plan, &regimes, written)?;
-    finalize(staged.dir(), &scenario, &plan, args.no_plots)?;
+    finalize(staged.dir(), &scenario, &plan, args.no_plots).map_err(real_name)?;
     let count = shards[0].checkpoint.shard_count;
     let units = 0..plan.units();
     let source = format!("merge of {count} shards");

@@ -47,6 +47,7 @@ fn table(checks: &[Check]) -> String {
 }
 
 pub(super) fn validate(args: ValidateArgs) -> Result<(), Failure> {
+    let threads = super::resolve_threads(args.threads)?;
     let (scenario, source) = match &args.file {
         Some(path) => (
             Scenario::from_file(path).map_err(|e| Failure::Input(e.to_string()))?,
@@ -60,7 +61,6 @@ pub(super) fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let out = super::claim_output(&target, args.file.as_deref())?;
     let staged =
         StagedDir::create(out.path(), args.force).map_err(|e| Failure::Input(format!("{e:#}")))?;
-    let threads = super::resolve_threads(args.threads);
     let clock = Instant::now();
     let quiet = args.quiet;
     let checks = run_checks(&scenario, threads, &mut |what| {

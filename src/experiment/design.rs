@@ -112,9 +112,17 @@ impl SweepPlan {
         Ok(s)
     }
 
-    /// Checks every point before anything runs; the first invalid one is reported.
+    /// Checks every point before anything runs; the first invalid one is reported. A point
+    /// that repeats an earlier one (Morris trajectories share levels) is checked once.
     pub fn check_points(&self, base: &Scenario) -> Result<(), crate::scenario::Problem> {
-        (0..self.points.len()).try_for_each(|p| self.scenario_at(base, p).map(|_| ()))
+        let mut seen = std::collections::HashSet::new();
+        for (p, values) in self.points.iter().enumerate() {
+            let key: Vec<u64> = values.iter().map(|v| v.to_bits()).collect();
+            if seen.insert(key) {
+                self.scenario_at(base, p)?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -120,6 +120,8 @@ pub struct World<'s> {
     pushes: Vec<(usize, usize, f64, bool)>,
     /// Scratch: cooperating members (or rival convenors) this month.
     members: Vec<usize>,
+    /// Scratch: the actors whose trust with a rotating actor is reset.
+    partners: Vec<usize>,
     /// Scratch: tables a funded support organisation backs this month.
     table_supported: Vec<bool>,
     /// Scratch: technical support per table this month.
@@ -292,6 +294,7 @@ impl<'s> World<'s> {
             role_months: 0,
             complied_months: 0,
             members: Vec::with_capacity(nt),
+            partners: Vec::with_capacity(2 * nt),
             table_supported: vec![false; nt],
             support: vec![0.0; nt],
             alternatives: vec![0; np],

@@ -205,15 +205,15 @@ impl World<'_> {
             self.party_trust[k] = base + keep * (self.party_trust[k] - base);
         }
         let base = self.scenario.trust.initial_among_third_parties;
-        for b in 0..nt {
-            if b == j {
-                continue;
-            }
+        let mut partners = std::mem::take(&mut self.partners);
+        self.actor_trust.partners_of(j, &mut partners);
+        for &b in &partners {
             for (x, y) in [(j, b), (b, j)] {
                 let t = self.actor_trust.get(x, y);
                 self.actor_trust.set(x, y, base + keep * (t - base));
             }
         }
+        self.partners = partners;
         let a = &mut self.actors[j];
         a.knowledge = rot.knowledge_baseline + keep * (a.knowledge - rot.knowledge_baseline);
         a.tenure = 0;

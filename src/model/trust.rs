@@ -1,43 +1,128 @@
-//! Trust among third parties: a dense matrix with running row sums, so that the mean trust of
-//! an actor in the others, and of all actors in each other, costs O(1) to read instead of
-//! O(actors²) to recompute every month.
+//! Trust among third parties, with running row sums, so that the mean trust of an actor in the
+//! others, and of all actors in each other, costs O(1) to read instead of O(actors²) to
+//! recompute every month.
+//!
+//! Up to [`DENSE_MAX_ACTORS`] actors the values are a dense matrix (at most 8 MiB; the step
+//! loop never allocates). Beyond, only the pairs whose trust has moved from the initial value
+//! are stored, row by row (memory grows with the pairs that ever interact — sharing contacts
+//! and rival convenors — not with actors²). Both forms give bit-identical results: an entry
+//! never stored holds the initial value, and updates that leave an entry at the initial value
+//! change no sum.
+
+/// Most actors stored as a dense matrix (1024² × 8 bytes = 8 MiB).
+pub const DENSE_MAX_ACTORS: usize = 1024;
 
 /// Third party `a`'s trust in third party `b`, with running sums.
 #[derive(Debug, Clone)]
 pub struct TrustMatrix {
     n: usize,
-    values: Vec<f64>,
+    initial: f64,
+    storage: Storage,
     row_sums: Vec<f64>,
     total: f64,
+}
+
+#[derive(Debug, Clone)]
+enum Storage {
+    Dense(Vec<f64>),
+    /// Row `a`: the stored `(b, value)` pairs, sorted by `b`; `columns[b]`: the rows that
+    /// store an entry in column `b` (for rotation, which resets a column).
+    Sparse {
+        rows: Vec<Vec<(u32, f64)>>,
+        columns: Vec<Vec<u32>>,
+    },
 }
 
 impl TrustMatrix {
     /// Everyone trusts everyone else `initial` and themselves fully.
     pub fn new(n: usize, initial: f64) -> Self {
-        let mut values = vec![initial; n * n];
-        for a in 0..n {
-            values[a * n + a] = 1.0;
-        }
+        Self::with_storage(n, initial, n <= DENSE_MAX_ACTORS)
+    }
+
+    fn with_storage(n: usize, initial: f64, dense: bool) -> Self {
+        let storage = if dense {
+            let mut values = vec![initial; n * n];
+            for a in 0..n {
+                values[a * n + a] = 1.0;
+            }
+            Storage::Dense(values)
+        } else {
+            Storage::Sparse {
+                rows: vec![Vec::new(); n],
+                columns: vec![Vec::new(); n],
+            }
+        };
         let row = initial * n.saturating_sub(1) as f64 + 1.0;
         Self {
             n,
-            values,
+            initial,
+            storage,
             row_sums: vec![row; n],
             total: row * n as f64,
         }
     }
 
     pub fn get(&self, a: usize, b: usize) -> f64 {
-        self.values[a * self.n + b]
+        match &self.storage {
+            Storage::Dense(values) => values[a * self.n + b],
+            Storage::Sparse { rows, .. } => {
+                let row = &rows[a];
+                match row.binary_search_by_key(&(b as u32), |&(k, _)| k) {
+                    Ok(i) => row[i].1,
+                    Err(_) if a == b => 1.0,
+                    Err(_) => self.initial,
+                }
+            }
+        }
     }
 
     /// Sets one entry, keeping the sums current.
     pub fn set(&mut self, a: usize, b: usize, value: f64) {
-        let k = a * self.n + b;
-        let delta = value - self.values[k];
-        self.values[k] = value;
+        let delta = match &mut self.storage {
+            Storage::Dense(values) => {
+                let k = a * self.n + b;
+                let delta = value - values[k];
+                values[k] = value;
+                delta
+            }
+            Storage::Sparse { rows, columns } => {
+                let row = &mut rows[a];
+                match row.binary_search_by_key(&(b as u32), |&(k, _)| k) {
+                    Ok(i) => {
+                        let delta = value - row[i].1;
+                        row[i].1 = value;
+                        delta
+                    }
+                    Err(i) => {
+                        let old = if a == b { 1.0 } else { self.initial };
+                        if value != old {
+                            row.insert(i, (b as u32, value));
+                            columns[b].push(a as u32);
+                        }
+                        value - old
+                    }
+                }
+            }
+        };
         self.row_sums[a] += delta;
         self.total += delta;
+    }
+
+    /// The actors `b ≠ j` for which `(j, b)` or `(b, j)` may differ from the initial trust, in
+    /// increasing order (all others, when dense). Rotation resets exactly these pairs: resetting
+    /// an entry that holds the initial value changes nothing.
+    pub fn partners_of(&self, j: usize, out: &mut Vec<usize>) {
+        out.clear();
+        match &self.storage {
+            Storage::Dense(_) => out.extend((0..self.n).filter(|&b| b != j)),
+            Storage::Sparse { rows, columns } => {
+                out.extend(rows[j].iter().map(|&(b, _)| b as usize));
+                out.extend(columns[j].iter().map(|&a| a as usize));
+                out.retain(|&b| b != j);
+                out.sort_unstable();
+                out.dedup();
+            }
+        }
     }
 
     /// Mean of `a`'s trust in the others.
@@ -74,5 +159,60 @@ mod tests {
             / 20.0;
         assert!((t.mean() - direct).abs() < 1e-12);
         assert!((t.mean_of(0) - (0.7 + 0.5 * 3.0) / 4.0).abs() < 1e-12);
+    }
+
+    /// The sparse form gives bit-identical values and sums to the dense one under the model's
+    /// operations (sharing, rivalry, rotation resets).
+    #[test]
+    fn sparse_and_dense_agree_bit_for_bit() {
+        let n = 40;
+        let initial = 0.37;
+        let mut dense = TrustMatrix::with_storage(n, initial, true);
+        let mut sparse = TrustMatrix::with_storage(n, initial, false);
+        let mut state = 12345u64;
+        let mut next = |m: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) as usize) % m
+        };
+        let (mut pd, mut ps) = (Vec::new(), Vec::new());
+        for _ in 0..5000 {
+            let (a, b) = (next(n), next(n));
+            match next(3) {
+                0 if a != b => {
+                    for m in [&mut dense, &mut sparse] {
+                        let t = m.get(a, b);
+                        m.set(a, b, t + 0.05 * (1.0 - t));
+                    }
+                }
+                1 if a != b => {
+                    for m in [&mut dense, &mut sparse] {
+                        let t = m.get(a, b);
+                        m.set(a, b, t * 0.9);
+                    }
+                }
+                _ => {
+                    let keep = 0.3;
+                    dense.partners_of(a, &mut pd);
+                    sparse.partners_of(a, &mut ps);
+                    for (m, partners) in [(&mut dense, &pd), (&mut sparse, &ps)] {
+                        for &b in partners {
+                            for (x, y) in [(a, b), (b, a)] {
+                                let t = m.get(x, y);
+                                m.set(x, y, initial + keep * (t - initial));
+                            }
+                        }
+                    }
+                }
+            }
+            assert_eq!(dense.mean().to_bits(), sparse.mean().to_bits());
+        }
+        for a in 0..n {
+            assert_eq!(dense.mean_of(a).to_bits(), sparse.mean_of(a).to_bits());
+            for b in 0..n {
+                assert_eq!(dense.get(a, b).to_bits(), sparse.get(a, b).to_bits());
+            }
+        }
     }
 }

@@ -55,6 +55,8 @@ pub const SUMMARY_HEADER: [&str; 11] = [
 pub struct RunsWriter {
     out: csv::Writer<BufWriter<File>>,
     regimes: Vec<String>,
+    /// Named in every write error (a full disk must say which file it stopped).
+    path: std::path::PathBuf,
 }
 
 impl RunsWriter {
@@ -62,19 +64,26 @@ impl RunsWriter {
         let file =
             File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
         let mut out = csv::Writer::from_writer(BufWriter::new(file));
-        out.write_record(RUNS_HEADER)?;
-        Ok(Self { out, regimes })
+        out.write_record(RUNS_HEADER)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(Self {
+            out,
+            regimes,
+            path: path.to_path_buf(),
+        })
     }
 
     /// Flushes and syncs the file.
     pub fn finish(self) -> Result<()> {
+        let path = self.path.display().to_string();
         let file = self
             .out
             .into_inner()
-            .map_err(|e| anyhow::anyhow!("cannot write runs.csv: {}", e.error()))?
+            .map_err(|e| anyhow::anyhow!("cannot write {path}: {}", e.error()))?
             .into_inner()
-            .map_err(|e| anyhow::anyhow!("cannot write runs.csv: {}", e.error()))?;
-        file.sync_all().context("cannot write runs.csv")?;
+            .map_err(|e| anyhow::anyhow!("cannot write {path}: {}", e.error()))?;
+        file.sync_all()
+            .with_context(|| format!("cannot write {path}"))?;
         Ok(())
     }
 }
@@ -87,11 +96,13 @@ impl ReplicateSink for RunsWriter {
                 rep.replicate.to_string(),
                 rep.seed.to_string(),
             ];
-            self.out.write_record(
-                id.iter()
-                    .map(String::as_str)
-                    .chain(outcome_fields(o).iter().map(String::as_str)),
-            )?;
+            self.out
+                .write_record(
+                    id.iter()
+                        .map(String::as_str)
+                        .chain(outcome_fields(o).iter().map(String::as_str)),
+                )
+                .with_context(|| format!("cannot write {}", self.path.display()))?;
         }
         Ok(())
     }

@@ -10,7 +10,9 @@ pub use config::*;
 pub use suggest::{closest, did_you_mean, edit_distance};
 pub use sweep::{SweepConfig, SweepDesign, SweepParameter};
 pub use validate::{
-    BUILT_IN_REGIMES, MAX_MONTHS, MAX_PARTIES, MAX_REPLICATES, MAX_THIRD_PARTIES, validate,
+    BUILT_IN_REGIMES, MAX_MONTHS, MAX_NAME_CHARS, MAX_PARTIES, MAX_PARTY_PAIRS, MAX_REPLICATES,
+    MAX_THIRD_PARTIES, MAX_VIOLENCE_BUDGET, MAX_VIOLENCE_SCALE, is_unprintable, printable,
+    validate,
 };
 
 use std::fmt;
@@ -79,6 +81,57 @@ fn read_reason(file: &str, e: &std::io::Error) -> String {
     }
 }
 
+/// Largest scenario file read (16 MiB): room for the largest valid scenario written out in
+/// full (10,000 third parties with every field and 200-character names take 6.2 MB).
+pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The text of a scenario file. Only regular files are read (after following symbolic links):
+/// a device such as `/dev/zero` would never end and a FIFO would block, so both are refused
+/// from their metadata, before opening. The file is opened without blocking and read with a
+/// limit, so a file swapped or grown meanwhile cannot hang or exhaust memory either.
+fn read_scenario_text(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read};
+    let too_large = |bytes: u64| {
+        Error::other(format!(
+            "it is {bytes} bytes; a scenario file may be at most {MAX_SCENARIO_BYTES} bytes \
+             (16 MiB)"
+        ))
+    };
+    let not_regular = || {
+        Error::other(
+            "it is not a regular file (a device, FIFO or socket); \
+             save the scenario as a file and name that",
+        )
+    };
+    let meta = std::fs::metadata(path)?;
+    if meta.is_dir() {
+        return Err(Error::from(ErrorKind::IsADirectory));
+    }
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    if meta.len() > MAX_SCENARIO_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(not_regular());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_SCENARIO_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|_| Error::from(ErrorKind::InvalidData))
+}
+
 fn list(problems: &[Problem]) -> String {
     problems
         .iter()
@@ -104,10 +157,11 @@ impl Scenario {
             .expect("the embedded baseline scenario is valid (checked by tests)")
     }
 
-    /// Reads and validates a scenario file.
+    /// Reads and validates a scenario file: a regular file (a symbolic link is followed to
+    /// one) of at most [`MAX_SCENARIO_BYTES`].
     pub fn from_file(path: &Path) -> Result<Scenario, ScenarioError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        let text = read_scenario_text(path).map_err(|source| ScenarioError::Read {
             file: file.clone(),
             source,
         })?;

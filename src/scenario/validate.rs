@@ -14,6 +14,78 @@ pub const MAX_MONTHS: u32 = 6_000;
 /// Most conflict parties and third parties (state grows with parties × third parties).
 pub const MAX_PARTIES: usize = 1_000;
 pub const MAX_THIRD_PARTIES: usize = 10_000;
+/// Most parties × third parties: a run holds three numbers per pair (20 MB per worker thread at
+/// this bound).
+pub const MAX_PARTY_PAIRS: usize = 1_000_000;
+/// Largest `world.violence_scale`.
+pub const MAX_VIOLENCE_SCALE: f64 = 1e6;
+/// Largest violence a run may add up before noise and spikes: `violence_scale` × the sum of the
+/// parties' `violence` × total months. With noise (at most e^26 for `violence_noise` ≤ 3) and
+/// spikes (× 2) every output, and its square summed over 10^8 replicates, stays below 10^100,
+/// far from the largest finite number (about 10^308).
+pub const MAX_VIOLENCE_BUDGET: f64 = 1e12;
+
+/// Most sweep parameters whose corners validation checks (2^12 = 4,096 scenarios); a sweep
+/// with more has its points checked one by one.
+const MAX_CORNER_PARAMETERS: usize = 12;
+
+/// Longest name of a party or third party, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Whether a character would act on a terminal or hide text instead of showing itself: control
+/// characters (C0, DEL, C1: escape sequences, newlines, carriage returns) and invisible
+/// formatting characters (zero-width characters, bidirectional overrides and isolates, line and
+/// paragraph separators, byte-order mark).
+pub fn is_unprintable(ch: char) -> bool {
+    ch.is_control()
+        || matches!(
+            ch,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
+}
+
+/// Text safe to print on a terminal: every unprintable character except the newline is
+/// shown as an escape (`\u{1b}`), so a value from a file can neither move the cursor, clear
+/// the screen, nor forge a line.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|ch| ch != '\n' && is_unprintable(ch)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for ch in text.chars() {
+        if ch != '\n' && is_unprintable(ch) {
+            out.extend(ch.escape_unicode());
+        } else {
+            out.push(ch);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A field's name for a message: a string, or a closure that builds it only when a check fails
+/// (validation runs for every point of a sweep; most checks pass).
+trait FieldName {
+    fn field_name(self) -> String;
+}
+
+impl FieldName for &str {
+    fn field_name(self) -> String {
+        self.to_string()
+    }
+}
+
+impl<F: FnOnce() -> String> FieldName for F {
+    fn field_name(self) -> String {
+        self()
+    }
+}
 
 struct Checker {
     problems: Vec<Problem>,
@@ -28,25 +100,46 @@ impl Checker {
         });
     }
 
-    fn range(&mut self, field: &str, value: f64, lo: f64, hi: f64) {
+    fn range(&mut self, field: impl FieldName, value: f64, lo: f64, hi: f64) {
         if !value.is_finite() || value < lo || value > hi {
-            self.fail(field, value, format!("must be a number from {lo} to {hi}"));
+            // Huge or tiny numbers are shown in scientific notation, not as 157 digits.
+            let shown = if value != 0.0 && !(1e-6..1e15).contains(&value.abs()) {
+                format!("{value:e}")
+            } else {
+                value.to_string()
+            };
+            let field = field.field_name();
+            self.fail(field, shown, format!("must be a number from {lo} to {hi}"));
         }
     }
 
-    fn unit(&mut self, field: &str, value: f64) {
+    fn unit(&mut self, field: impl FieldName, value: f64) {
         self.range(field, value, 0.0, 1.0);
     }
 
-    fn non_negative(&mut self, field: &str, value: f64) {
-        if !value.is_finite() || value < 0.0 {
-            self.fail(field, value, "must be a finite number ≥ 0");
-        }
-    }
-
-    fn positive(&mut self, field: &str, value: f64) {
-        if !value.is_finite() || value <= 0.0 {
-            self.fail(field, value, "must be a finite number > 0");
+    /// A name is data: printed in tables, the chronicle and messages, so it may not hold
+    /// characters that act on a terminal, and has a bounded length. Returns whether it is fine.
+    fn name(&mut self, field: impl FieldName, name: &str) -> bool {
+        if let Some(ch) = name.chars().find(|&ch| is_unprintable(ch)) {
+            self.fail(
+                field.field_name(),
+                format!("{name:?}"),
+                format!(
+                    "must not hold control or invisible formatting characters (found U+{:04X}); \
+                     names are printed in tables, the chronicle and messages",
+                    ch as u32
+                ),
+            );
+            false
+        } else if name.chars().count() > MAX_NAME_CHARS {
+            self.fail(
+                field.field_name(),
+                format!("{} characters", name.chars().count()),
+                format!("a name may have at most {MAX_NAME_CHARS} characters"),
+            );
+            false
+        } else {
+            true
         }
     }
 }
@@ -65,9 +158,46 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     check_regime_parameters(&mut c, s);
     check_strategy(&mut c, s);
     if c.problems.is_empty() {
+        check_derived(&mut c, s);
+    }
+    if c.problems.is_empty() {
         check_sweep(&mut c, s);
     }
     c.problems
+}
+
+/// Rules on quantities derived from several fields, judged once every field is in range.
+fn check_derived(c: &mut Checker, s: &Scenario) {
+    let pairs = s.parties.len() * s.third_parties.len();
+    if pairs > MAX_PARTY_PAIRS {
+        c.fail(
+            "third_parties",
+            format!(
+                "{} parties × {} third parties = {pairs} pairs",
+                s.parties.len(),
+                s.third_parties.len()
+            ),
+            format!(
+                "parties × third parties may be at most {MAX_PARTY_PAIRS} (a run keeps trust \
+                 for every pair); use fewer parties or third parties"
+            ),
+        );
+    }
+    let w = &s.world;
+    let propensity: f64 = s.parties.iter().map(|p| p.violence).sum();
+    let months = f64::from(w.horizon_months) + f64::from(w.implementation_months);
+    let budget = w.violence_scale * propensity * months;
+    if !budget.is_finite() || budget > MAX_VIOLENCE_BUDGET {
+        c.fail(
+            "world.violence_scale",
+            w.violence_scale,
+            format!(
+                "violence_scale × the parties' summed violence ({propensity}) × total months \
+                 ({months}) is {budget:e}; it must be at most {MAX_VIOLENCE_BUDGET:e}, so that \
+                 every output stays a finite number"
+            ),
+        );
+    }
 }
 
 /// Points a sweep design produces, if its settings are complete.
@@ -198,6 +328,86 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
             }
         }
     }
+    // Values valid one by one can be invalid together (a posting jitter above the posting, an
+    // entry month beyond the horizon, counts that add up to too many actors). Every rule is
+    // monotone in each field (a range, an order between two fields, a bound on a sum or a
+    // product), so over the box that holds a design's points — each parameter between its
+    // smallest and largest value — a rule fails somewhere only if it fails at a corner. The
+    // corners are checked: a grid's points and lhs and morris draws all lie in the box. This is
+    // the check `peacesim sweep` relies on (it runs no other), so `check` refuses exactly what
+    // `sweep` refuses. (With one parameter the loop above has checked both ends already.)
+    let k = sweep.parameters.len();
+    if !c.problems.is_empty() || k < 2 {
+        return;
+    }
+    let ends: Vec<(f64, f64)> = sweep
+        .parameters
+        .iter()
+        .map(|p| match sweep.design {
+            Grid => p
+                .grid_values()
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                    (lo.min(v), hi.max(v))
+                }),
+            Lhs | Morris => p.range().unwrap_or((0.0, 0.0)),
+        })
+        .collect();
+    if k > MAX_CORNER_PARAMETERS {
+        // 2^k corners would cost more than the points: check the points themselves.
+        let plan = crate::experiment::design::SweepPlan::new(s, sweep);
+        if let Err(problem) = plan.check_points(s) {
+            c.fail(
+                "sweep",
+                "a point of the design",
+                format!("makes the scenario invalid: {problem}"),
+            );
+        }
+        return;
+    }
+    for corner in 0u32..(1 << k) {
+        let values: Vec<f64> = (0..k)
+            .map(|i| {
+                if corner >> i & 1 == 0 {
+                    ends[i].0
+                } else {
+                    ends[i].1
+                }
+            })
+            .collect();
+        let point = || {
+            sweep
+                .parameters
+                .iter()
+                .zip(&values)
+                .map(|(p, v)| format!("{} = {v}", p.path))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut t = base.clone();
+        let mut problem = None;
+        for (p, &v) in sweep.parameters.iter().zip(&values) {
+            match super::sweep::apply(&t, &p.path, v) {
+                Ok(next) => t = next,
+                Err(e) => {
+                    problem = Some(e);
+                    break;
+                }
+            }
+        }
+        let problem = problem.or_else(|| validate(&t).into_iter().next());
+        if let Some(problem) = problem {
+            c.fail(
+                "sweep",
+                "a point of the design",
+                format!(
+                    "makes the scenario invalid: {problem} (at the sweep point {})",
+                    point()
+                ),
+            );
+            return;
+        }
+    }
 }
 
 /// The size of a sweep, checked before any value is applied (so a huge design is refused at
@@ -318,8 +528,10 @@ fn check_world(c: &mut Checker, s: &Scenario) {
             format!("must be from 1 to {MAX_MONTHS} months"),
         );
     }
+    // A horizon out of range is the root cause: the sum is only judged with a valid horizon.
+    let horizon_ok = (1..=MAX_MONTHS).contains(&w.horizon_months);
     if w.implementation_months > MAX_MONTHS
-        || w.horizon_months.saturating_add(w.implementation_months) > MAX_MONTHS
+        || (horizon_ok && w.horizon_months + w.implementation_months > MAX_MONTHS)
     {
         c.fail(
             "world.implementation_months",
@@ -327,7 +539,12 @@ fn check_world(c: &mut Checker, s: &Scenario) {
             format!("horizon_months + implementation_months must not exceed {MAX_MONTHS}"),
         );
     }
-    c.non_negative("world.violence_scale", w.violence_scale);
+    c.range(
+        "world.violence_scale",
+        w.violence_scale,
+        0.0,
+        MAX_VIOLENCE_SCALE,
+    );
     c.range("world.violence_noise", w.violence_noise, 0.0, 3.0);
     c.range("world.capability_drift", w.capability_drift, 0.0, 0.5);
     c.unit("world.capability_reversion", w.capability_reversion);
@@ -340,7 +557,7 @@ fn check_mechanism_parameters(c: &mut Checker, s: &Scenario) {
     let t = &s.trust;
     c.unit("trust.build_rate", t.build_rate);
     c.range("trust.break_build_ratio", t.break_build_ratio, 0.0, 100.0);
-    c.non_negative("trust.rivalry_rate", t.rivalry_rate);
+    c.range("trust.rivalry_rate", t.rivalry_rate, 0.0, 100.0);
     c.unit(
         "trust.initial_among_third_parties",
         t.initial_among_third_parties,
@@ -353,13 +570,18 @@ fn check_mechanism_parameters(c: &mut Checker, s: &Scenario) {
     c.unit("leverage.spend_rate", l.spend_rate);
     c.unit("leverage.pressure_decay", l.pressure_decay);
     c.range("leverage.effect", l.effect, 0.0, 100.0);
-    c.non_negative("leverage.dilution", l.dilution);
+    c.range("leverage.dilution", l.dilution, 0.0, 100.0);
     c.unit("leverage.contradiction", l.contradiction);
-    c.non_negative("leverage.pressed_threshold", l.pressed_threshold);
+    c.range("leverage.pressed_threshold", l.pressed_threshold, 0.0, 1e6);
 
     let r = &s.rotation;
     c.range("rotation.posting_months", r.posting_months, 1.0, 600.0);
-    c.non_negative("rotation.posting_jitter_months", r.posting_jitter_months);
+    c.range(
+        "rotation.posting_jitter_months",
+        r.posting_jitter_months,
+        0.0,
+        600.0,
+    );
     if r.posting_jitter_months >= r.posting_months {
         c.fail(
             "rotation.posting_jitter_months",
@@ -390,18 +612,18 @@ fn check_mechanism_parameters(c: &mut Checker, s: &Scenario) {
     );
     c.unit("rotation.institutional_memory", r.institutional_memory);
     c.unit("rotation.handover_bonus", r.handover_bonus);
-    c.positive("rotation.learning_months", r.learning_months);
+    c.range("rotation.learning_months", r.learning_months, 0.01, 1e6);
     c.unit("rotation.arrival_effectiveness", r.arrival_effectiveness);
     c.unit("rotation.departure_dip", r.departure_dip);
-    c.non_negative("rotation.departure_months", r.departure_months);
+    c.range("rotation.departure_months", r.departure_months, 0.0, 1e6);
     c.unit("rotation.knowledge_baseline", r.knowledge_baseline);
     c.unit("rotation.knowledge_gain", r.knowledge_gain);
 
     let p = &s.ripeness;
     c.unit("ripeness.pain_threshold", p.pain_threshold);
-    c.positive("ripeness.pain_width", p.pain_width);
+    c.range("ripeness.pain_width", p.pain_width, 0.001, 100.0);
     c.unit("ripeness.win_threshold", p.win_threshold);
-    c.positive("ripeness.win_width", p.win_width);
+    c.range("ripeness.win_width", p.win_width, 0.001, 100.0);
     c.range("ripeness.win_slope", p.win_slope, 0.0, 100.0);
     c.range("ripeness.optimism_sd", p.optimism_sd, 0.0, 10.0);
     c.range("ripeness.pain_rate", p.pain_rate, 0.0, 1.0);
@@ -495,20 +717,21 @@ fn check_parties(c: &mut Checker, s: &Scenario) {
     let mut names = HashSet::new();
     for (i, p) in s.parties.iter().enumerate() {
         let at = |f: &str| format!("parties[{i}].{f}");
-        if p.name.trim().is_empty() {
+        let printable = c.name(|| at("name"), &p.name);
+        if printable && p.name.trim().is_empty() {
             c.fail(at("name"), "\"\"", "must not be empty");
-        } else if !names.insert(p.name.as_str()) {
+        } else if printable && !names.insert(p.name.as_str()) {
             c.fail(
                 at("name"),
                 format!("{:?}", p.name),
                 "party names must be unique",
             );
         }
-        c.unit(&at("capability"), p.capability);
-        c.unit(&at("patron_support"), p.patron_support);
-        c.range(&at("optimism"), p.optimism, -10.0, 10.0);
-        c.unit(&at("initial_pain"), p.initial_pain);
-        c.range(&at("violence"), p.violence, 0.0, 100.0);
+        c.unit(|| at("capability"), p.capability);
+        c.unit(|| at("patron_support"), p.patron_support);
+        c.range(|| at("optimism"), p.optimism, -10.0, 10.0);
+        c.unit(|| at("initial_pain"), p.initial_pain);
+        c.range(|| at("violence"), p.violence, 0.0, 100.0);
     }
 }
 
@@ -523,9 +746,10 @@ fn check_third_parties(c: &mut Checker, s: &Scenario) {
     let mut names = HashSet::new();
     for (i, t) in s.third_parties.iter().enumerate() {
         let at = |f: &str| format!("third_parties[{i}].{f}");
-        if t.name.trim().is_empty() {
+        let printable = c.name(|| at("name"), &t.name);
+        if printable && t.name.trim().is_empty() {
             c.fail(at("name"), "\"\"", "must not be empty");
-        } else if !names.insert(t.name.as_str()) {
+        } else if printable && !names.insert(t.name.as_str()) {
             c.fail(
                 at("name"),
                 format!("{:?}", t.name),
@@ -533,18 +757,21 @@ fn check_third_parties(c: &mut Checker, s: &Scenario) {
             );
         }
         if let Some(l) = t.leverage {
-            c.range(&at("leverage"), l, 0.0, 1000.0);
+            c.range(|| at("leverage"), l, 0.0, 1000.0);
         }
         if let Some(a) = t.ambition {
-            c.unit(&at("ambition"), a);
+            c.unit(|| at("ambition"), a);
         }
         if let Some(m) = t.mandate {
-            c.unit(&at("mandate"), m);
+            c.unit(|| at("mandate"), m);
         }
-        c.unit(&at("bias"), t.bias);
-        c.unit(&at("initial_trust"), t.initial_trust);
-        c.unit(&at("knowledge"), t.knowledge);
-        if !t.favours.is_empty() && s.party_index(&t.favours).is_none() {
+        c.unit(|| at("bias"), t.bias);
+        c.unit(|| at("initial_trust"), t.initial_trust);
+        c.unit(|| at("knowledge"), t.knowledge);
+        if c.name(|| at("favours"), &t.favours)
+            && !t.favours.is_empty()
+            && s.party_index(&t.favours).is_none()
+        {
             c.fail(
                 at("favours"),
                 format!("{:?}", t.favours),
@@ -663,7 +890,7 @@ fn check_strategy(c: &mut Checker, s: &Scenario) {
             ("interest", t.interest),
         ] {
             if let Some(v) = value {
-                c.unit(&at(field), v);
+                c.unit(at(field).as_str(), v);
             }
         }
         for (k, name) in t.no_contact.iter().enumerate() {
@@ -679,7 +906,7 @@ fn check_strategy(c: &mut Checker, s: &Scenario) {
 }
 
 fn check_lead(c: &mut Checker, s: &Scenario, field: &str, name: &str) {
-    if name.is_empty() {
+    if name.is_empty() || !c.name(field, name) {
         return;
     }
     match s.third_party_index(name) {
@@ -708,7 +935,17 @@ fn party_names(s: &Scenario) -> String {
 fn name_list<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> String {
     const SHOWN: usize = 10;
     let total = names.len();
-    let shown: Vec<&str> = names.take(SHOWN).collect();
+    // A name with unprintable characters is shown escaped (its own problem says why).
+    let shown: Vec<String> = names
+        .take(SHOWN)
+        .map(|n| {
+            if n.chars().any(is_unprintable) {
+                format!("{n:?}")
+            } else {
+                n.to_string()
+            }
+        })
+        .collect();
     if total > SHOWN {
         format!("{}, … ({} in all)", shown.join(", "), total)
     } else {

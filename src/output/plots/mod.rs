@@ -112,3 +112,55 @@ pub(crate) fn text(size: f64) -> TextStyle<'static> {
 pub(crate) fn title(size: f64) -> TextStyle<'static> {
     (FONT, size, FontStyle::Bold).into_font().into()
 }
+
+/// Largest magnitude an axis may reach; beyond, values are clipped (the model's outputs stay
+/// far below: see `MAX_VIOLENCE_BUDGET`).
+const AXIS_LIMIT: f64 = 1e15;
+
+/// An axis range plotters can always draw: finite, at most ±10^15, and with a span of at least
+/// a millionth of its magnitude. Plotters computes key points by stepping through the range;
+/// with an infinite, NaN or degenerate range it never finished.
+pub(crate) fn safe_range(lo: f64, hi: f64) -> (f64, f64) {
+    let clip = |x: f64, fallback: f64| {
+        if x.is_nan() {
+            fallback
+        } else {
+            x.clamp(-AXIS_LIMIT, AXIS_LIMIT)
+        }
+    };
+    let (mut lo, mut hi) = (clip(lo, 0.0), clip(hi, 1.0));
+    if hi < lo {
+        std::mem::swap(&mut lo, &mut hi);
+    }
+    let min_span = 1e-6 * lo.abs().max(hi.abs()).max(1.0);
+    if hi - lo < min_span {
+        let mid = 0.5 * (lo + hi);
+        lo = mid - min_span;
+        hi = mid + min_span;
+    }
+    (lo, hi)
+}
+
+#[cfg(test)]
+mod range_tests {
+    use super::safe_range;
+
+    #[test]
+    fn ranges_are_finite_and_not_degenerate() {
+        for (lo, hi) in [
+            (0.0, f64::INFINITY),
+            (f64::NEG_INFINITY, f64::NAN),
+            (1e300, 1e300),
+            (5.0, 5.0),
+            (3.0, -3.0),
+        ] {
+            let (a, b) = safe_range(lo, hi);
+            assert!(
+                a.is_finite() && b.is_finite() && a < b,
+                "{lo}..{hi} → {a}..{b}"
+            );
+            assert!(b - a >= 1e-6 * a.abs().max(b.abs()).max(1.0) * 0.999);
+        }
+        assert_eq!(safe_range(0.0, 100.0), (0.0, 100.0));
+    }
+}

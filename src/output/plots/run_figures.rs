@@ -177,6 +177,7 @@ impl Figure for SeriesFigure<'_> {
             } else {
                 (0.0, (top * 1.1).max(1.0))
             };
+            let (y_min, y_max) = super::safe_range(y_min, y_max);
             let mut chart = ChartBuilder::on(area)
                 .margin(16)
                 .margin_right(36)
@@ -334,6 +335,7 @@ impl OutcomesFigure<'_> {
         if lo < 0.0 {
             lo -= pad;
         }
+        let (lo, hi) = super::safe_range(lo, hi);
         let desc = if difference {
             format!("Δ {label}")
         } else {
@@ -456,7 +458,10 @@ impl Figure for AgreementMonthFigure<'_> {
                 .margin_right(30)
                 .x_label_area_size(if last { 56 } else { 26 })
                 .y_label_area_size(78)
-                .build_cartesian_2d(0f64..horizon as f64, 0f64..top)?;
+                .build_cartesian_2d(0f64..horizon as f64, {
+                    let (lo, hi) = super::safe_range(0.0, top);
+                    lo..hi
+                })?;
             let mut mesh = chart.configure_mesh();
             mesh.y_desc("% of replicates")
                 .x_label_formatter(&|x| format!("{x:.0}"))

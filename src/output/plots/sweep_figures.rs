@@ -787,7 +787,10 @@ impl Figure for HeatmapFigure<'_> {
         );
         let mut chart = ChartBuilder::on(&bar)
             .y_label_area_size(110)
-            .build_cartesian_2d(0.0..1.0, (lo..hi).ticks(ticks))?;
+            .build_cartesian_2d(0.0..1.0, {
+                let (lo, hi) = super::safe_range(lo, hi);
+                (lo..hi).ticks(ticks)
+            })?;
         let signed = self.signed;
         chart
             .configure_mesh()
@@ -912,7 +915,16 @@ impl Figure for ScatterFigure<'_> {
                 .margin_right(30)
                 .x_label_area_size(60)
                 .y_label_area_size(80)
-                .build_cartesian_2d((lo - pad..hi + pad).ticks(ticks), 0.0..y_max)?;
+                .build_cartesian_2d(
+                    {
+                        let (lo, hi) = super::safe_range(lo - pad, hi + pad);
+                        (lo..hi).ticks(ticks)
+                    },
+                    {
+                        let (lo, hi) = super::safe_range(0.0, y_max);
+                        lo..hi
+                    },
+                )?;
             chart
                 .configure_mesh()
                 .x_desc(parameter_label(name))

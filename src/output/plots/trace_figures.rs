@@ -90,7 +90,10 @@ impl Timeline<'_> {
             .margin_right(24)
             .x_label_area_size(if last { 50 } else { 8 })
             .y_label_area_size(150)
-            .build_cartesian_2d(1f64..self.months(), 0f64..y_max)?;
+            .build_cartesian_2d(1f64..self.months(), {
+                let (lo, hi) = super::safe_range(0.0, y_max);
+                lo..hi
+            })?;
         let mut mesh = chart.configure_mesh();
         mesh.y_desc(y_desc)
             .label_style(text(15.0))
