@@ -901,12 +901,6 @@ fn resuming_a_damaged_sweep_folder_is_refused_and_changes_nothing() {
     assert_mentions(
         &messages[1],
         &["sweep-out/sweep_runs.csv: bytes 0..", "(rows 1..16)"],
-#[test]
-fn a_number_too_large_for_finite_output_is_refused() {
-    rejected(
-        "run",
-        &edited("[trust]", "[world]\nviolence_scale = 1e156\n\n[trust]"),
-        &["field `world.violence_scale` = 1e156", "from 0 to 1000000"],
     );
 }
 
@@ -937,6 +931,18 @@ fn merging_a_damaged_shard_is_refused_and_writes_nothing() {
     );
     assert_eq!(snapshot(tmp.path()), before, "files were written");
     assert_catalogued(&m);
+}
+
+#[test]
+fn a_number_too_large_for_finite_output_is_refused() {
+    rejected(
+        "run",
+        &edited("[trust]", "[world]\nviolence_scale = 1e156\n\n[trust]"),
+        &["field `world.violence_scale` = 1e156", "from 0 to 1000000"],
+    );
+}
+
+#[test]
 fn control_characters_in_a_name_are_refused() {
     let m = rejected(
         "check",

@@ -132,6 +132,10 @@ pub struct World<'s> {
     sources: Vec<u32>,
     /// Scratch: pressure relief shielding partisans give each party this month.
     shields: Vec<f64>,
+    /// Scratch: the three open tables with the best prospects this month, best first.
+    top_tables: [Option<usize>; 3],
+    /// Scratch: the table the institution proposes this month (its lead's), if any.
+    institution: Option<usize>,
     /// Scratch: each table's prospect this month as actors judge it (ODD 7.11).
     prospects: Vec<f64>,
     /// Share of role-holders who complied last month, as everyone observes it (1 when there
@@ -287,6 +291,8 @@ impl<'s> World<'s> {
             pushes: Vec::with_capacity(2 * nt + np),
             sources: vec![0; np],
             prospects: vec![0.0; nt],
+            top_tables: [None; 3],
+            institution: None,
             shields: vec![0.0; np],
             observed_compliance: 1.0,
             role_holders: 0,

@@ -82,6 +82,8 @@ impl World<'_> {
         let strategic = self.scenario.mechanisms.strategic;
         if strategic {
             self.update_prospects();
+            self.institution =
+                (0..plan.convenes.len()).find(|&f| plan.convenes[f] && plan.cooperating[f]);
         }
         for j in 0..self.actors.len() {
             if !self.actors[j].is_active(month) {
@@ -214,17 +216,27 @@ impl World<'_> {
             let rivals = holding - own_holds;
             self.prospects[f] = trust / np as f64 * (0.5 + 0.5 * progress) / (1 + rivals) as f64;
         }
+        // The three best open tables (best prospect first; ties to the lower id): enough to
+        // find each actor's best table other than its own and its institution's.
+        self.top_tables = [None; 3];
+        for f in (0..self.forums.len()).filter(|&f| self.forums[f].open) {
+            let better = |g: Option<usize>| {
+                g.is_none_or(|g| self.prospects[f].total_cmp(&self.prospects[g]).is_gt())
+            };
+            if let Some(k) = (0..3).find(|&k| better(self.top_tables[k])) {
+                self.top_tables.copy_within(k..2, k + 1);
+                self.top_tables[k] = Some(f);
+            }
+        }
     }
 
-    /// The open table with the best prospect other than `a` and `b`.
+    /// The open table with the best prospect other than `a` and `b` (ties to the lower id).
     fn best_table_except(&self, a: usize, b: Option<usize>) -> Option<usize> {
-        (0..self.forums.len())
-            .filter(|&f| self.forums[f].open && f != a && Some(f) != b)
-            .max_by(|&x, &y| {
-                self.prospects[x]
-                    .total_cmp(&self.prospects[y])
-                    .then(y.cmp(&x))
-            })
+        self.top_tables
+            .iter()
+            .flatten()
+            .copied()
+            .find(|&f| f != a && Some(f) != b)
     }
 
     /// How much pressing at table `f` would hurt what `j`'s protégé wants: the protégé is the
