@@ -372,7 +372,7 @@ impl<'s> World<'s> {
     /// This month's uniform draw for `j`'s decision to open a table of its own. Regimes use it
     /// instead of a generator of their own so that replicates stay paired.
     pub fn initiative_draw(&self, j: usize) -> f64 {
-        self.streams.actor(j)[random::DECISION_OFFSET]
+        self.streams.actor_draw(j, random::DECISION_OFFSET)
     }
 
     /// Records an event if the run is traced.

@@ -12,7 +12,7 @@
 //! size whatever happens in the run, so draw `k` of month `t` is the same number under every
 //! regime: regime differences are paired, not noise.
 
-use rand::{Rng, RngExt, SeedableRng};
+use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// Stream numbers within a run's ChaCha8 generator.
@@ -79,8 +79,9 @@ pub struct Streams {
     pub world_u: Vec<f64>,
     /// This month's parties' decision draws.
     pub party_u: Vec<f64>,
-    /// This month's third-party draws, `ACTOR_DRAWS` per actor.
-    pub actor_u: Vec<f64>,
+    /// This month's third-party draws as raw 64-bit words, `ACTOR_DRAWS` per actor; read
+    /// through [`Streams::actor_draw`], which converts only the draws a month uses.
+    actor_words: Vec<u64>,
 }
 
 impl Streams {
@@ -104,7 +105,7 @@ impl Streams {
                 .collect(),
             world_u: vec![0.0; parties * WORLD_PER_PARTY + WORLD_GLOBAL],
             party_u: vec![0.0; parties * DECISIONS_PER_PARTY],
-            actor_u: vec![0.0; n * ACTOR_DRAWS],
+            actor_words: vec![0; n * ACTOR_DRAWS],
         }
     }
 
@@ -118,9 +119,11 @@ impl Streams {
         self.actors[j].random()
     }
 
-    /// Third party `j`'s draws this month.
-    pub fn actor(&self, j: usize) -> &[f64] {
-        &self.actor_u[j * ACTOR_DRAWS..(j + 1) * ACTOR_DRAWS]
+    /// Third party `j`'s draw `k` this month (0 ≤ k < `ACTOR_DRAWS`), a uniform in [0, 1).
+    #[inline]
+    pub fn actor_draw(&self, j: usize, k: usize) -> f64 {
+        debug_assert!(k < ACTOR_DRAWS);
+        to_unit(self.actor_words[j * ACTOR_DRAWS + k])
     }
 
     /// Fills this month's blocks; the number of draws never depends on the state.
@@ -130,27 +133,24 @@ impl Streams {
         for (rng, block) in self
             .actors
             .iter_mut()
-            .zip(self.actor_u.chunks_mut(ACTOR_DRAWS))
+            .zip(self.actor_words.chunks_mut(ACTOR_DRAWS))
         {
-            fill(rng, block);
+            // Whole words in bulk; converted to uniforms only when read.
+            rng.fill(block);
         }
     }
 }
 
-/// Fills `block` with uniforms in [0, 1): exactly the numbers `rng.random::<f64>()` would give
-/// one by one (the top 53 bits of each little-endian `u64`, scaled by 2⁻⁵³), read from the
-/// generator's buffer in bulk. Every stream is read in whole `u64`s, so the words stay aligned
-/// and both ways give the same bits (tested below).
+/// A 64-bit word as a uniform in [0, 1): its top 53 bits scaled by 2⁻⁵³, exactly as
+/// `rng.random::<f64>()` converts the word it draws (tested below).
+#[inline]
+fn to_unit(x: u64) -> f64 {
+    (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
 fn fill(rng: &mut ChaCha8Rng, block: &mut [f64]) {
-    const CHUNK: usize = 32;
-    let mut bytes = [0u8; 8 * CHUNK];
-    for chunk in block.chunks_mut(CHUNK) {
-        let bytes = &mut bytes[..8 * chunk.len()];
-        rng.fill_bytes(bytes);
-        for (u, word) in chunk.iter_mut().zip(bytes.chunks_exact(8)) {
-            let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
-            *u = (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
-        }
+    for u in block {
+        *u = rng.random();
     }
 }
 
@@ -173,10 +173,13 @@ mod tests {
         a.next_month();
         b.next_month();
         assert_eq!(a.world_u, b.world_u);
-        assert_eq!(a.actor_u, b.actor_u);
-        assert_ne!(a.world_u[0], a.actor_u[0]);
-        assert_ne!(a.party_u[0], a.actor_u[0]);
-        assert_ne!(a.actor(0), a.actor(1));
+        let block = |s: &Streams, j: usize| -> Vec<u64> {
+            (0..ACTOR_DRAWS).map(|k| s.actor_draw(j, k).to_bits()).collect()
+        };
+        assert_eq!(block(&a, 0), block(&b, 0));
+        assert_ne!(a.world_u[0], a.actor_draw(0, 0));
+        assert_ne!(a.party_u[0], a.actor_draw(0, 0));
+        assert_ne!(block(&a, 0), block(&a, 1));
     }
 
     #[test]
@@ -186,24 +189,26 @@ mod tests {
         for _ in 0..3 {
             few.next_month();
             many.next_month();
-            assert_eq!(few.actor(0), many.actor(0));
-            assert_eq!(few.actor(1), many.actor(2));
+            for k in 0..ACTOR_DRAWS {
+                assert_eq!(few.actor_draw(0, k), many.actor_draw(0, k));
+                assert_eq!(few.actor_draw(1, k), many.actor_draw(2, k));
+            }
             assert_eq!(few.world_u, many.world_u);
             assert_eq!(few.party_u, many.party_u);
         }
     }
 
     #[test]
-    fn bulk_fill_gives_the_generator_s_own_uniforms() {
+    fn words_read_in_bulk_give_the_generator_s_own_uniforms() {
         let mut a = ChaCha8Rng::seed_from_u64(9);
         let mut b = a.clone();
         let _: f64 = a.random();
         let _: f64 = b.random();
-        let mut block = vec![0.0; 75];
-        fill(&mut a, &mut block);
+        let mut block = vec![0u64; 75];
+        a.fill(&mut block[..]);
         for (k, x) in block.iter().enumerate() {
             let y: f64 = b.random();
-            assert_eq!(x.to_bits(), y.to_bits(), "draw {k}");
+            assert_eq!(to_unit(*x).to_bits(), y.to_bits(), "draw {k}");
         }
     }
 

@@ -2,7 +2,7 @@
 
 use super::Action;
 use super::random::{
-    DECISION_OFFSET, DECISIONS_PER_ACTOR, DECISIONS_PER_PARTY, WORLD_GLOBAL, WORLD_PER_PARTY,
+    DECISION_OFFSET, DECISIONS_PER_PARTY, WORLD_GLOBAL, WORLD_PER_PARTY,
     normal,
 };
 use super::{Event, EventKind, Phase, RunOutcome, World};
@@ -123,8 +123,8 @@ impl World<'_> {
         let rot = &self.scenario.rotation;
         let fund = &self.scenario.funding;
         for j in 0..self.actors.len() {
-            let u_rotation = self.streams.actor(j)[0];
-            let u_funding = self.streams.actor(j)[1];
+            let u_rotation = self.streams.actor_draw(j, 0);
+            let u_funding = self.streams.actor_draw(j, 1);
             if month < self.actors[j].entry_month {
                 continue;
             }
@@ -516,7 +516,7 @@ impl World<'_> {
     /// is reached (network) — a cost of coordination.
     fn decide_actions(&mut self, plan: &Plan) {
         for j in 0..self.forums.len() {
-            let u = self.streams.actor(j)[DECISION_OFFSET + D_ACTION];
+            let u = self.streams.actor_draw(j, DECISION_OFFSET + D_ACTION);
             let f = &mut self.forums[j];
             f.acted = f.open && (!plan.cooperating[j] || u < plan.action_rate);
         }
@@ -710,7 +710,7 @@ impl World<'_> {
             if !a.is_active(month) || !a.can_convene() {
                 continue;
             }
-            let d = &self.streams.actor(j)[DECISION_OFFSET..DECISION_OFFSET + DECISIONS_PER_ACTOR];
+            let d = |k: usize| self.streams.actor_draw(j, DECISION_OFFSET + k);
             let leads_table = self.forums[j].open && self.forums[j].parties_present > 0;
             let independent = !plan.convenes[j] && plan.backs[j].is_none() && !plan.cooperating[j];
             // Shielding is done in private: no public moves.
@@ -722,18 +722,18 @@ impl World<'_> {
             } else {
                 0.0
             };
-            if d[D_MOVE] >= rate {
+            if d(D_MOVE) >= rate {
                 continue;
             }
             if !leads_table {
                 self.outcome.visibility_moves += 1;
             }
-            let knowledge = if plan.cooperating[j] && d[D_CONSULT] < plan.consultation {
+            let knowledge = if plan.cooperating[j] && d(D_CONSULT) < plan.consultation {
                 best_knowledge
             } else {
                 a.knowledge_effective
             };
-            let z = normal(d[D_JUDGE], d[D_JUDGE + 1]);
+            let z = normal(d(D_JUDGE), d(D_JUDGE + 1));
             self.move_by(j, leads_table, knowledge, z);
         }
     }

@@ -152,7 +152,7 @@ impl World<'_> {
             if !std::mem::take(&mut self.actors[j].defected) {
                 continue;
             }
-            let u = self.streams.actor(j)[STRATEGY_OFFSET + 1];
+            let u = self.streams.actor_draw(j, STRATEGY_OFFSET + 1);
             if u >= chance {
                 continue;
             }
@@ -328,7 +328,7 @@ impl World<'_> {
             let f = &self.forums[j];
             let keeps = f.open && f.idle_months < self.scenario.forums.idle_close_months;
             let chance = self.scenario.forums.initiative_rate * a.ambition;
-            if keeps || self.streams.actor(j)[DECISION_OFFSET] < chance {
+            if keeps || self.streams.actor_draw(j, DECISION_OFFSET) < chance {
                 let p = self.prospects[j];
                 out[n] = (
                     Action::OwnTable,
@@ -423,7 +423,7 @@ impl World<'_> {
             weight[k] = ((utility[k] - top) / st.temperature).exp();
             sum += weight[k];
         }
-        let u = self.streams.actor(j)[STRATEGY_OFFSET] * sum;
+        let u = self.streams.actor_draw(j, STRATEGY_OFFSET) * sum;
         let mut acc = 0.0;
         for k in 0..n {
             acc += weight[k];

@@ -62,21 +62,29 @@ impl TrustMatrix {
         }
     }
 
+    #[inline]
     pub fn get(&self, a: usize, b: usize) -> f64 {
         match &self.storage {
             Storage::Dense(values) => values[a * self.n + b],
-            Storage::Sparse { rows, .. } => {
-                let row = &rows[a];
-                match row.binary_search_by_key(&(b as u32), |&(k, _)| k) {
-                    Ok(i) => row[i].1,
-                    Err(_) if a == b => 1.0,
-                    Err(_) => self.initial,
-                }
-            }
+            Storage::Sparse { .. } => self.get_sparse(a, b),
+        }
+    }
+
+    #[cold]
+    fn get_sparse(&self, a: usize, b: usize) -> f64 {
+        let Storage::Sparse { rows, .. } = &self.storage else {
+            unreachable!("called for sparse storage only")
+        };
+        let row = &rows[a];
+        match row.binary_search_by_key(&(b as u32), |&(k, _)| k) {
+            Ok(i) => row[i].1,
+            Err(_) if a == b => 1.0,
+            Err(_) => self.initial,
         }
     }
 
     /// Sets one entry, keeping the sums current.
+    #[inline]
     pub fn set(&mut self, a: usize, b: usize, value: f64) {
         let delta = match &mut self.storage {
             Storage::Dense(values) => {
@@ -85,27 +93,35 @@ impl TrustMatrix {
                 values[k] = value;
                 delta
             }
-            Storage::Sparse { rows, columns } => {
-                let row = &mut rows[a];
-                match row.binary_search_by_key(&(b as u32), |&(k, _)| k) {
-                    Ok(i) => {
-                        let delta = value - row[i].1;
-                        row[i].1 = value;
-                        delta
-                    }
-                    Err(i) => {
-                        let old = if a == b { 1.0 } else { self.initial };
-                        if value != old {
-                            row.insert(i, (b as u32, value));
-                            columns[b].push(a as u32);
-                        }
-                        value - old
-                    }
-                }
-            }
+            Storage::Sparse { .. } => self.set_sparse(a, b, value),
         };
         self.row_sums[a] += delta;
         self.total += delta;
+    }
+
+    /// The sparse branch of [`Self::set`] (more than 1,024 third parties): returns the change.
+    #[cold]
+    fn set_sparse(&mut self, a: usize, b: usize, value: f64) -> f64 {
+        let initial = self.initial;
+        let Storage::Sparse { rows, columns } = &mut self.storage else {
+            unreachable!("called for sparse storage only")
+        };
+        let row = &mut rows[a];
+        match row.binary_search_by_key(&(b as u32), |&(k, _)| k) {
+            Ok(i) => {
+                let delta = value - row[i].1;
+                row[i].1 = value;
+                delta
+            }
+            Err(i) => {
+                let old = if a == b { 1.0 } else { initial };
+                if value != old {
+                    row.insert(i, (b as u32, value));
+                    columns[b].push(a as u32);
+                }
+                value - old
+            }
+        }
     }
 
     /// The actors `b ≠ j` for which `(j, b)` or `(b, j)` may differ from the initial trust, in
