@@ -53,7 +53,7 @@ enum Command {
     Sweep(SweepArgs),
     /// Merge the folders of a sharded sweep (--shard i/N) into the files of the whole sweep.
     Merge(MergeArgs),
-    /// Run the stylized facts of the model (MODEL.md) as paired experiments on a calibration
+    /// Run the stylized facts of the model (docs/VALIDATION.md) as paired experiments on a calibration
     /// (the built-in baseline by default); print a table, write validation.csv and a figure;
     /// exit 0 only if every check holds (1 if any fails).
     Validate(ValidateArgs),

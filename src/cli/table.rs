@@ -13,7 +13,7 @@ fn num(x: Option<f64>) -> String {
 }
 
 /// One line per regime: agreement rate with CI and paired difference, timing, relapse,
-/// violence, parallel tables, switches and do-no-harm violations.
+/// violence, parallel tables, switches, do-no-harm violations and members' compliance.
 pub fn render(scenario: &Scenario, results: &Results) -> String {
     let mut s = String::new();
     let reference = &results.regime_names[results.reference];
@@ -27,7 +27,7 @@ pub fn render(scenario: &Scenario, results: &Results) -> String {
     );
     let _ = writeln!(
         s,
-        "{:<14} {:>20} {:>22} {:>7} {:>9} {:>9} {:>7} {:>8} {:>6}",
+        "{:<14} {:>20} {:>22} {:>7} {:>9} {:>9} {:>7} {:>8} {:>6} {:>8}",
         "regime",
         "agreement % (95% CI)",
         format!("Δ vs {reference} (pp)"),
@@ -36,7 +36,8 @@ pub fn render(scenario: &Scenario, results: &Results) -> String {
         "violence",
         "tables",
         "switches",
-        "DNH"
+        "DNH",
+        "comply%"
     );
     for name in &results.regime_names {
         let get = |o: &str| results.get(name, o).expect("known outcome");
@@ -52,7 +53,7 @@ pub fn render(scenario: &Scenario, results: &Results) -> String {
         };
         let _ = writeln!(
             s,
-            "{:<14} {:>20} {:>22} {:>7} {:>9} {:>9} {:>7} {:>8} {:>6}",
+            "{:<14} {:>20} {:>22} {:>7} {:>9} {:>9} {:>7} {:>8} {:>6} {:>8}",
             name,
             format!(
                 "{} [{}, {}]",
@@ -70,12 +71,14 @@ pub fn render(scenario: &Scenario, results: &Results) -> String {
             ),
             num(get("forum_switches").values.mean()),
             num(get("dnh_violations").values.mean()),
+            pct(get("compliance").values.mean()),
         );
     }
     let _ = writeln!(
         s,
         "month: mean month of agreement; relapse%: share of agreements that relapsed; \
-         tables: mean parallel tables; per-run means otherwise."
+         tables: mean parallel tables; comply%: share of role-months members played their \
+         role (– without roles); per-run means otherwise."
     );
     s
 }

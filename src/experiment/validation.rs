@@ -1,4 +1,4 @@
-//! Pattern-oriented validation: the stylized facts of MODEL.md, each run as a paired
+//! Pattern-oriented validation: the stylized facts of the model (docs/VALIDATION.md), each run as a paired
 //! experiment on a calibration, with the measured value, its 95% interval and a verdict.
 //!
 //! A check passes only when its interval lies on the expected side (or inside the expected
@@ -15,7 +15,7 @@ use anyhow::{Result, anyhow};
 /// One check of one fact.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
-    /// Fact number in MODEL.md (1–6).
+    /// Fact number in docs/VALIDATION.md (1–6).
     pub fact: u8,
     /// Short name of the fact.
     pub name: &'static str,

@@ -187,7 +187,7 @@ impl World<'_> {
     }
 
     /// The person leaves: personal trust and knowledge fall back toward the organisation's
-    /// baseline; institutional memory and a supported handover keep part (MODEL.md, rotation).
+    /// baseline; institutional memory and a supported handover keep part (docs/ODD.md 7.2).
     fn rotate(&mut self, j: usize, u: f64) {
         let rot = &self.scenario.rotation;
         let keep = (rot.institutional_memory
@@ -1014,7 +1014,7 @@ impl World<'_> {
     }
 
     /// Local ownership of an agreement signed at table `f`: the parties' mean trust in the most
-    /// trusted insider mediator who convened or backed the table (MODEL.md, local ownership;
+    /// trusted insider mediator who convened or backed the table (docs/ODD.md 7.8, local ownership;
     /// MSN paper, ch. 4 on WANEP building local capacity). 0 without an involved insider.
     fn local_ownership(&self, plan: &Plan, f: usize) -> f64 {
         (0..self.actors.len())
@@ -1198,7 +1198,7 @@ impl World<'_> {
 }
 
 /// Effectiveness of the person in post: the learning curve after arrival and the dip before a
-/// known departure (MODEL.md, rotation).
+/// known departure (docs/ODD.md 7.2).
 fn effectiveness(
     a: &super::ThirdParty,
     month: u32,

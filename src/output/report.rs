@@ -7,7 +7,7 @@ use crate::scenario::Scenario;
 use std::fmt::Write;
 
 /// Outcomes in the report's table, with readable labels.
-const TABLE: [(&str, &str); 11] = [
+const TABLE: [(&str, &str); 15] = [
     ("agreement", "Agreement within the horizon"),
     ("agreement_month", "Month of agreement (if any)"),
     ("relapse_given_agreement", "Relapse after an agreement"),
@@ -22,6 +22,13 @@ const TABLE: [(&str, &str); 11] = [
     ),
     ("leverage_spent", "Leverage spent (units)"),
     ("coordination_cost", "Coordination cost (staff-months)"),
+    (
+        "compliance",
+        "Compliance: share of role-months members played their role",
+    ),
+    ("defections", "Defections (member-months out of role)"),
+    ("rival_initiatives", "Rival initiatives opened"),
+    ("visibility_moves", "Public moves by actors working alone"),
 ];
 
 /// Escapes text for HTML.
