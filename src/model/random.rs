@@ -174,7 +174,9 @@ mod tests {
         b.next_month();
         assert_eq!(a.world_u, b.world_u);
         let block = |s: &Streams, j: usize| -> Vec<u64> {
-            (0..ACTOR_DRAWS).map(|k| s.actor_draw(j, k).to_bits()).collect()
+            (0..ACTOR_DRAWS)
+                .map(|k| s.actor_draw(j, k).to_bits())
+                .collect()
         };
         assert_eq!(block(&a, 0), block(&b, 0));
         assert_ne!(a.world_u[0], a.actor_draw(0, 0));

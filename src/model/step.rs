@@ -1,10 +1,7 @@
 //! One month of the process (ODD 3, process overview and schedule; ODD 7, submodels).
 
 use super::Action;
-use super::random::{
-    DECISION_OFFSET, DECISIONS_PER_PARTY, WORLD_GLOBAL, WORLD_PER_PARTY,
-    normal,
-};
+use super::random::{DECISION_OFFSET, DECISIONS_PER_PARTY, WORLD_GLOBAL, WORLD_PER_PARTY, normal};
 use super::{Event, EventKind, Phase, RunOutcome, World};
 use crate::regime::{Plan, Regime};
 use crate::scenario::ThirdPartyKind;
