@@ -20,7 +20,7 @@
 # the process name first, so a recycled PID is never hit); never by name. munged is stopped only
 # if this script started it; a munged that was already running is reused and left alone.
 #
-# The settings follow shared/design/SLURM.md (measured on Debian 12 with Slurm 22.05): no cgroups
+# The settings were measured on Debian 12 with Slurm 22.05: no cgroups
 # (proctrack/linuxproc, task/none), no accounting, a node line from `slurmd -C`, named localhost
 # at 127.0.0.1, and an immediate scheduler (batch_sched_delay=0,sched_min_interval=0).
 set -euo pipefail

@@ -352,7 +352,7 @@ mod tests {
         let bad = BASELINE_TOML.replace("build_rate = 0.04", "build_rat = 0.04");
         let e = error_of(&bad);
         assert!(
-            e.starts_with("bad.toml: field `trust.build_rat`: line 45"),
+            e.starts_with("bad.toml: field `trust.build_rat`: line 46"),
             "{e}"
         );
         assert!(e.contains("build_rat") && e.contains("line "), "{e}");
