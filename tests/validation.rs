@@ -48,7 +48,7 @@ fn validate_exits_zero_and_writes_its_files() {
     );
     let csv = std::fs::read_to_string(out.join("validation.csv")).unwrap();
     assert!(csv.starts_with("fact,name,metric,expected,value,ci_low,ci_high,pass\n"));
-    assert_eq!(csv.lines().count(), 15);
+    assert_eq!(csv.lines().count(), 14);
     assert!(csv.lines().skip(1).all(|l| l.ends_with(",1")), "{csv}");
     assert!(out.join("validation.png").exists() && out.join("validation.svg").exists());
 }
