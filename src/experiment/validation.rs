@@ -307,7 +307,7 @@ fn relapse_base_rate(v: &mut Validator) -> Result<()> {
     v.record(
         3,
         FACT3,
-        "relapse within 5 years of an agreement (all regimes, replicate clusters)".into(),
+        "relapse within 5 years of an agreement (all regimes)".into(),
         Expect::Within(20.0, 40.0),
         "%",
         100.0,
