@@ -13,6 +13,9 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
+mod common;
+use common::*;
+
 // ---- a per-thread counting allocator (bytes), as in tests/allocation.rs ---------------------
 
 struct Counting;
@@ -44,21 +47,6 @@ unsafe impl GlobalAlloc for Counting {
 static GLOBAL: Counting = Counting;
 
 // ---- helpers ------------------------------------------------------------------------------
-
-fn peacesim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_peacesim"))
-        .args(args)
-        .output()
-        .expect("the peacesim binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("temporary paths are UTF-8")
-}
 
 /// Runs peacesim and kills it after `limit`: a hang fails the test instead of hanging it.
 fn peacesim_within(args: &[&str], limit: Duration) -> Output {

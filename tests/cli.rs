@@ -5,23 +5,10 @@ use peacesim::output::{MARKER, RUNS_HEADER, SUMMARY_HEADER, TIMESERIES_HEADER};
 use peacesim::scenario::BASELINE_TOML;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use tempfile::TempDir;
 
-fn peacesim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_peacesim"))
-        .args(args)
-        .output()
-        .expect("the peacesim binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("temporary paths are UTF-8")
-}
+mod common;
+use common::*;
 
 /// `run` on the default scenario into `out`, quietly; asserts success.
 fn run_ok(out: &Path, extra: &[&str]) {

@@ -20,25 +20,10 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_peacesim");
+mod common;
+use common::*;
+
 const SWEEP: &str = include_str!("../scenarios/sweep_rotation.toml");
-
-/// Runs peacesim in `dir`.
-fn peacesim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the peacesim binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("temporary paths are UTF-8")
-}
 
 /// The sweep example with `replicates` per point (the first `replicates =` is the run's).
 fn sweep_text(replicates: u64) -> String {
@@ -115,7 +100,7 @@ fn a_sweep_into_a_linked_folder_keeps_the_users_notes() {
             if force {
                 args.push("--force");
             }
-            let o = peacesim(root, &args);
+            let o = peacesim_in(root, &args);
             assert_refused(&o, &["symbolic link"], &format!("{args:?}"));
             assert_eq!(snapshot(root), before, "{args:?} changed files");
         }
@@ -128,7 +113,7 @@ fn a_sweep_into_a_linked_folder_keeps_the_users_notes() {
     ] {
         let mut args = command.clone();
         args.extend(["--quiet", "--out", "link3/", "--force"]);
-        let o = peacesim(root, &args);
+        let o = peacesim_in(root, &args);
         assert_refused(&o, &["symbolic link"], &format!("{args:?}"));
         assert_eq!(snapshot(root), before, "{args:?} changed files");
     }
@@ -159,7 +144,7 @@ fn the_current_folder_and_its_parents_are_never_replaced() {
                 out,
                 "--force",
             ];
-            let o = peacesim(&dir, &args);
+            let o = peacesim_in(&dir, &args);
             assert_refused(
                 &o,
                 &[out, "current folder", "never replaces it"],
@@ -170,7 +155,7 @@ fn the_current_folder_and_its_parents_are_never_replaced() {
     }
     // The root of the file system is refused too (tried without --force: were this refusal
     // ever broken, nothing could be deleted).
-    let o = peacesim(&dir, &["run", "--quiet", "--out", "/"]);
+    let o = peacesim_in(&dir, &["run", "--quiet", "--out", "/"]);
     assert_refused(&o, &["root of the file system"], "--out /");
 }
 
@@ -196,7 +181,7 @@ fn a_folder_holding_the_scenario_file_is_never_replaced() {
             if force {
                 args.push("--force");
             }
-            let o = peacesim(root, &args);
+            let o = peacesim_in(root, &args);
             assert_refused(
                 &o,
                 &["proj", "holds the scenario file", "proj/inputs/v2/sw.toml"],
@@ -266,7 +251,7 @@ fn a_trailing_slash_is_resolved_before_any_simulation() {
         ],
     ] {
         let clock = Instant::now();
-        let o = peacesim(root, &args);
+        let o = peacesim_in(root, &args);
         assert_refused(&o, &["link/", "symbolic link"], &format!("{args:?}"));
         assert!(
             clock.elapsed() < Duration::from_secs(10),
@@ -277,7 +262,7 @@ fn a_trailing_slash_is_resolved_before_any_simulation() {
     }
     // A plain folder with a trailing slash is that folder, written and then replaced whole.
     for seed in ["1", "2"] {
-        let o = peacesim(
+        let o = peacesim_in(
             root,
             &[
                 "run",
@@ -292,7 +277,7 @@ fn a_trailing_slash_is_resolved_before_any_simulation() {
             ],
         );
         assert!(o.status.success(), "seed {seed}: {}", stderr(&o));
-        let o = peacesim(
+        let o = peacesim_in(
             root,
             &[
                 "trace",
@@ -350,7 +335,7 @@ fn a_linked_folder_anywhere_up_the_path_is_refused() {
         ] {
             let mut args = command.clone();
             args.extend(["--quiet", "--no-plots", "--out", out]);
-            let o = peacesim(root, &args);
+            let o = peacesim_in(root, &args);
             assert_refused(
                 &o,
                 &["L is a symbolic link (to elsewhere)"],
@@ -361,7 +346,7 @@ fn a_linked_folder_anywhere_up_the_path_is_refused() {
     }
     // `merge` resolves its --out the same way.
     for i in ["0", "1"] {
-        let o = peacesim(
+        let o = peacesim_in(
             root,
             &[
                 "sweep",
@@ -377,7 +362,7 @@ fn a_linked_folder_anywhere_up_the_path_is_refused() {
         assert!(o.status.success(), "{}", stderr(&o));
     }
     let before = snapshot(root);
-    let o = peacesim(
+    let o = peacesim_in(
         root,
         &["merge", "shard0", "shard1", "--quiet", "--out", "L/sub/out"],
     );
@@ -403,14 +388,14 @@ fn a_locked_output_folder_is_refused_naming_the_other_process() {
     let tmp = TempDir::new().unwrap();
     let root = tmp.path();
     fs::write(root.join("sw.toml"), sweep_text(2)).unwrap();
-    let o = peacesim(
+    let o = peacesim_in(
         root,
         &["sweep", "sw.toml", "--quiet", "--no-plots", "--out", "S"],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let shard = |i: &str| {
         let out = format!("shard{i}");
-        let o = peacesim(
+        let o = peacesim_in(
             root,
             &[
                 "sweep",
@@ -440,7 +425,7 @@ fn a_locked_output_folder_is_refused_naming_the_other_process() {
     ] {
         let mut args = command.clone();
         args.extend(["--quiet", "--no-plots", "--out", "S"]);
-        let o = peacesim(root, &args);
+        let o = peacesim_in(root, &args);
         assert_refused(
             &o,
             &[
@@ -454,7 +439,7 @@ fn a_locked_output_folder_is_refused_naming_the_other_process() {
     }
     drop(lock);
     // Released: the next command goes ahead and removes the lock file when it ends.
-    let o = peacesim(
+    let o = peacesim_in(
         root,
         &[
             "merge",
@@ -517,7 +502,7 @@ fn a_second_sweep_into_a_busy_folder_is_refused() {
     for extra in [&[][..], &["--force"][..], &["--resume"][..]] {
         let mut args = vec!["sweep", "other.toml", "--quiet", "--no-plots", "--out", "S"];
         args.extend(extra);
-        let o = peacesim(root, &args);
+        let o = peacesim_in(root, &args);
         assert_refused(
             &o,
             &[
@@ -557,12 +542,12 @@ fn a_lock_file_left_by_a_dead_process_is_no_obstacle() {
         )
         .unwrap();
     }
-    let o = peacesim(
+    let o = peacesim_in(
         root,
         &["sweep", "sw.toml", "--quiet", "--no-plots", "--out", "S"],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = peacesim(
+    let o = peacesim_in(
         root,
         &[
             "run",
@@ -586,7 +571,7 @@ fn a_lock_file_left_by_a_dead_process_is_no_obstacle() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    let o = peacesim(
+    let o = peacesim_in(
         root,
         &[
             "sweep",
@@ -615,7 +600,7 @@ fn a_sweep_replaces_only_a_folder_it_may() {
     fs::create_dir(root.join("mine")).unwrap();
     fs::write(root.join("mine/thesis.md"), "draft\n").unwrap();
     let before = snapshot(root);
-    let o = peacesim(
+    let o = peacesim_in(
         root,
         &[
             "sweep",
@@ -630,7 +615,7 @@ fn a_sweep_replaces_only_a_folder_it_may() {
     assert_eq!(snapshot(root), before);
     // A folder peacesim wrote is replaced whole, stray files and all.
     for round in 0..2 {
-        let o = peacesim(
+        let o = peacesim_in(
             root,
             &["sweep", "sw.toml", "--quiet", "--no-plots", "--out", "S/"],
         );

@@ -15,37 +15,14 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_peacesim");
+mod common;
+use common::*;
 
 /// The files an unsharded sweep and a merge of its shards must both write, byte for byte.
 const WHOLE_SWEEP_FILES: [&str; 3] = ["sweep_runs.csv", "sweep_summary.csv", "checkpoint.json"];
 
 /// The regimes of scenarios/baseline.toml and scenarios/sweep_rotation.toml, in order.
 const REGIMES: [&str; 3] = ["competitive", "hierarchical", "network"];
-
-fn peacesim(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("the peacesim binary runs")
-}
-
-/// Runs peacesim with `dir` as the working folder (so a default `output/` would land there).
-fn peacesim_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the peacesim binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("temporary paths are UTF-8")
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);

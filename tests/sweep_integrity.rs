@@ -15,31 +15,16 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::OnceLock;
 use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_peacesim");
+mod common;
+use common::*;
 
 /// 20 points × 60 replicates = 1 200 units, 3 regimes: checkpoints after 512, 1 024 and 1 200
 /// units.
 const REPLICATES: u64 = 60;
 const REGIMES: u64 = 3;
-
-fn peacesim(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("the peacesim binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("temporary paths are UTF-8")
-}
 
 /// scenarios/sweep_rotation.toml with `REPLICATES` replicates per point.
 fn rotation_sweep() -> String {

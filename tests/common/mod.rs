@@ -1,0 +1,36 @@
+//! Helpers shared by the integration tests that run the `peacesim` binary.
+// Each test file uses the helpers it needs; the others would warn as dead code there.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_peacesim");
+
+/// Runs `peacesim` with `args` in the current folder.
+pub fn peacesim(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("the peacesim binary runs")
+}
+
+/// Runs `peacesim` with `args` in `dir`.
+pub fn peacesim_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the peacesim binary runs")
+}
+
+/// A command's standard error as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A temporary path as `&str` (for arguments).
+pub fn path_str(p: &Path) -> &str {
+    p.to_str().expect("temporary paths are UTF-8")
+}
