@@ -49,10 +49,15 @@ fn adding_or_removing_actors_leaves_the_others_draws_unchanged() {
 
 #[test]
 fn different_actors_and_replicates_draw_differently() {
-    let base = Scenario::baseline();
+    // `count.diplomat` = 4 copies State C (settings identical, name "State C #2"): only their
+    // streams can make the two start differently.
+    let base = apply(&Scenario::baseline(), "count.diplomat", 4.0).unwrap();
+    let (c, copy) = (
+        base.third_party_index("State C").unwrap(),
+        base.third_party_index("State C #2").unwrap(),
+    );
     let a = World::new(&base, run_seed(1, 0));
     let b = World::new(&base, run_seed(1, 1));
-    // Two diplomats of the same kind and settings still start from their own draws.
-    assert_ne!(initial(&a, 2).3, initial(&a, 3).3);
-    assert_ne!(initial(&a, 2), initial(&b, 2));
+    assert_ne!(initial(&a, c).3, initial(&a, copy).3);
+    assert_ne!(initial(&a, c), initial(&b, c));
 }

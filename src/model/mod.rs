@@ -524,6 +524,19 @@ mod tests {
                     plain.relapse_month.is_some() as u32
                 );
                 assert!(events.windows(2).all(|w| w[0].month <= w[1].month));
+                // A run with defections tells at least the first, each with what the member
+                // did and why; none under competition, where nobody has a role.
+                let broke: Vec<_> = events
+                    .iter()
+                    .filter(|e| e.kind == EventKind::BrokeRanks)
+                    .collect();
+                assert_eq!(plain.defections > 0, !broke.is_empty(), "{name} seed {seed}");
+                assert!(broke.len() as u32 <= plain.defections);
+                assert!(
+                    broke
+                        .iter()
+                        .all(|e| e.action.is_some() && e.motive.is_some() && e.actor.is_some())
+                );
             }
         }
     }

@@ -709,9 +709,11 @@ impl World<'_> {
             }
             let d = |k: usize| self.streams.actor_draw(j, DECISION_OFFSET + k);
             let leads_table = self.forums[j].open && self.forums[j].parties_present > 0;
-            let independent = !plan.convenes[j] && plan.backs[j].is_none() && !plan.cooperating[j];
-            // Shielding is done in private: no public moves.
-            let independent = independent && a.action != Action::Shield;
+            // Working alone, in public: shielding is done in private, so it makes no moves.
+            let independent = !plan.convenes[j]
+                && plan.backs[j].is_none()
+                && !plan.cooperating[j]
+                && a.action != Action::Shield;
             let rate = if leads_table && self.forums[j].acted {
                 self.scenario.do_no_harm.move_rate
             } else if independent {

@@ -474,8 +474,8 @@ impl World<'_> {
         // The plan was changed already; recompute the options as the actor saw them.
         let mut shown = plan.clone();
         shown.cooperating[j] = true;
-        let institution =
-            (0..plan.convenes.len()).find(|&f| plan.convenes[f] && plan.cooperating[f]);
+        // The institution's table, found at the start of the step (the lead still convenes it).
+        let institution = self.institution;
         shown.backs[j] = institution;
         shown.convenes[j] = false;
         let mut options = [(Action::Idle, Value::default()); MAX_OPTIONS];

@@ -535,7 +535,8 @@ pub struct StrategyConfig {
     pub temperature: f64,
     /// Utility bonus for repeating last month's choice: status-quo bias (utility units).
     pub inertia: f64,
-    /// Weight of others' observed compliance last month in the value of complying:
+    /// Weight of last month's observed compliance (the share of all role-holders who played
+    /// their role) in the value of complying:
     /// conditional cooperation (utility units per unit share).
     pub reciprocity: f64,
     /// Weight of the convenor's legitimacy (mandate and trust) in the value of complying
