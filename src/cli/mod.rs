@@ -88,7 +88,8 @@ struct RunArgs {
     #[arg(long, value_delimiter = ',')]
     regimes: Option<Vec<String>>,
     /// Replace an existing output folder that peacesim did not write, deleting everything in
-    /// it.
+    /// it. Never the root, the current folder or one above it, $HOME or one above it, or a
+    /// folder holding an input.
     #[arg(long)]
     force: bool,
     /// Skip the plots and the HTML report (CSV files and manifest only).
@@ -119,7 +120,8 @@ struct TraceArgs {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Replace an existing output folder that peacesim did not write, deleting everything in
-    /// it.
+    /// it. Never the root, the current folder or one above it, $HOME or one above it, or a
+    /// folder holding an input.
     #[arg(long)]
     force: bool,
     /// Skip the timeline plot and the animation.
@@ -147,7 +149,8 @@ struct SweepArgs {
     #[arg(long)]
     resume: bool,
     /// Replace an existing folder even if it holds an unfinished sweep or was not written by
-    /// peacesim, deleting everything in it.
+    /// peacesim, deleting everything in it. Never the root, the current folder or one above
+    /// it, $HOME or one above it, or a folder holding an input.
     #[arg(long)]
     force: bool,
     /// Skip the plots.
@@ -169,7 +172,8 @@ struct ValidateArgs {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Replace an existing output folder that peacesim did not write, deleting everything in
-    /// it.
+    /// it. Never the root, the current folder or one above it, $HOME or one above it, or a
+    /// folder holding an input.
     #[arg(long)]
     force: bool,
     /// Skip the figure.
@@ -189,7 +193,8 @@ struct MergeArgs {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Replace an existing output folder that peacesim did not write, deleting everything in
-    /// it.
+    /// it. Never the root, the current folder or one above it, $HOME or one above it, or a
+    /// folder holding an input.
     #[arg(long)]
     force: bool,
     /// Skip the plots.
