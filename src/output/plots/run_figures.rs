@@ -249,7 +249,7 @@ const SHOWN: [(&str, &str); 5] = [
     ("relapse_given_agreement", "relapse after agreement (%)"),
     ("cumulative_violence", "cumulative violence (index)"),
     ("dnh_violations", "do-no-harm violations (count)"),
-    ("rotations", "staff rotations (count)"),
+    ("rival_initiatives", "rival initiatives (count)"),
 ];
 
 /// Mean and 95% CI per regime (top) and the paired difference from the reference (bottom).
