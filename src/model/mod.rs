@@ -530,7 +530,11 @@ mod tests {
                     .iter()
                     .filter(|e| e.kind == EventKind::BrokeRanks)
                     .collect();
-                assert_eq!(plain.defections > 0, !broke.is_empty(), "{name} seed {seed}");
+                assert_eq!(
+                    plain.defections > 0,
+                    !broke.is_empty(),
+                    "{name} seed {seed}"
+                );
                 assert!(broke.len() as u32 <= plain.defections);
                 assert!(
                     broke
