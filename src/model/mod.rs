@@ -154,6 +154,9 @@ pub struct World<'s> {
     violence_total: f64,
     /// The chronicle, when the run is traced.
     events: Option<Vec<Event>>,
+    /// `exp(−t / learning_months)` for every tenure `t` this run can reach: the learning
+    /// curve's exponential (ODD 7.2), computed once per run instead of once per actor-month.
+    learning_decay: Vec<f64>,
 }
 
 impl<'s> World<'s> {
@@ -274,6 +277,13 @@ impl<'s> World<'s> {
         }
 
         let actor_trust = trust::TrustMatrix::new(nt, scenario.trust.initial_among_third_parties);
+        // Tenure grows by at most one a month from its initial value.
+        let longest = actors.iter().map(|a| a.tenure).max().unwrap_or(0) as usize
+            + scenario.total_months()
+            + 1;
+        let learning_decay = (0..longest)
+            .map(|t| (-(t as f64) / rot.learning_months).exp())
+            .collect();
 
         let mut world = Self {
             scenario,
@@ -310,6 +320,7 @@ impl<'s> World<'s> {
             coordination_this_month: 0.0,
             violence_total: 0.0,
             events: None,
+            learning_decay,
         };
         world.update_ripeness();
         world

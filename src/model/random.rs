@@ -13,7 +13,8 @@
 //! regime: regime differences are paired, not noise.
 
 use rand::{RngExt, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::block::Generator;
+use rand_chacha::{ChaCha8Core, ChaCha8Rng};
 
 /// Stream numbers within a run's ChaCha8 generator.
 const WORLD: u64 = 0;
@@ -69,12 +70,45 @@ pub fn normal(u1: f64, u2: f64) -> f64 {
     (-2.0 * (1.0 - u1).ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
+/// A third party's stream: ChaCha8 read 64 bits at a time, word for word what
+/// `ChaCha8Rng::seed_from_u64(seed)` gives through `next_u64` or `fill(&mut [u64])` (tested
+/// below), without the general-purpose buffering those go through.
+#[derive(Debug, Clone)]
+struct ActorStream {
+    core: ChaCha8Core,
+    /// The current block of four ChaCha blocks (64 32-bit words).
+    buffer: [u32; 64],
+    /// The next unread word of `buffer`; always even, since every read takes two words.
+    next: usize,
+}
+
+impl ActorStream {
+    fn new(seed: u64) -> Self {
+        Self {
+            core: ChaCha8Core::seed_from_u64(seed),
+            buffer: [0; 64],
+            next: 64,
+        }
+    }
+
+    #[inline]
+    fn next_u64(&mut self) -> u64 {
+        if self.next >= self.buffer.len() {
+            self.core.generate(&mut self.buffer);
+            self.next = 0;
+        }
+        let (lo, hi) = (self.buffer[self.next], self.buffer[self.next + 1]);
+        self.next += 2;
+        (u64::from(hi) << 32) | u64::from(lo)
+    }
+}
+
 /// The streams of one run and this month's blocks of draws.
 #[derive(Debug, Clone)]
 pub struct Streams {
     world: ChaCha8Rng,
     party_decisions: ChaCha8Rng,
-    actors: Vec<ChaCha8Rng>,
+    actors: Vec<ActorStream>,
     /// This month's world draws.
     pub world_u: Vec<f64>,
     /// This month's parties' decision draws.
@@ -101,7 +135,7 @@ impl Streams {
             world: stream(WORLD),
             party_decisions: stream(PARTY_DECISIONS),
             actors: actor_names
-                .map(|name| ChaCha8Rng::seed_from_u64(actor_seed(seed, name)))
+                .map(|name| ActorStream::new(actor_seed(seed, name)))
                 .collect(),
             world_u: vec![0.0; parties * WORLD_PER_PARTY + WORLD_GLOBAL],
             party_u: vec![0.0; parties * DECISIONS_PER_PARTY],
@@ -116,7 +150,7 @@ impl Streams {
 
     /// One uniform from third party `j`'s stream (for its initial conditions).
     pub fn actor_uniform(&mut self, j: usize) -> f64 {
-        self.actors[j].random()
+        to_unit(self.actors[j].next_u64())
     }
 
     /// Third party `j`'s draw `k` this month (0 ≤ k < `ACTOR_DRAWS`), a uniform in [0, 1).
@@ -133,10 +167,12 @@ impl Streams {
         for (rng, block) in self
             .actors
             .iter_mut()
-            .zip(self.actor_words.chunks_mut(ACTOR_DRAWS))
+            .zip(self.actor_words.chunks_exact_mut(ACTOR_DRAWS))
         {
-            // Whole words in bulk; converted to uniforms only when read.
-            rng.fill(block);
+            // Whole words; converted to uniforms only when read.
+            for word in block {
+                *word = rng.next_u64();
+            }
         }
     }
 }
@@ -211,6 +247,24 @@ mod tests {
         for (k, x) in block.iter().enumerate() {
             let y: f64 = b.random();
             assert_eq!(to_unit(*x).to_bits(), y.to_bits(), "draw {k}");
+        }
+    }
+
+    #[test]
+    fn an_actor_stream_is_the_generator_s_own_words() {
+        let mut a = ChaCha8Rng::seed_from_u64(11);
+        let mut b = ActorStream::new(11);
+        // Single draws, then month-sized blocks, across several refills of the buffer.
+        for _ in 0..3 {
+            let x: u64 = a.random();
+            assert_eq!(x, b.next_u64());
+        }
+        for month in 0..40 {
+            let mut block = [0u64; ACTOR_DRAWS];
+            a.fill(&mut block[..]);
+            for (k, x) in block.iter().enumerate() {
+                assert_eq!(*x, b.next_u64(), "month {month}, draw {k}");
+            }
         }
     }
 

@@ -140,7 +140,8 @@ impl World<'_> {
             let a = &mut self.actors[j];
             // Effectiveness uses the months completed in post: a newcomer's first month is at
             // arrival_effectiveness.
-            a.effectiveness = effectiveness(a, month, rot, rotation_on);
+            let decay = self.learning_decay.get(a.tenure as usize).copied();
+            a.effectiveness = effectiveness(a, month, rot, rotation_on, decay);
             a.tenure += 1;
             a.knowledge += rot.knowledge_gain * (1.0 - a.knowledge);
             a.knowledge_effective = a.knowledge;
@@ -1203,9 +1204,11 @@ fn effectiveness(
     month: u32,
     rot: &crate::scenario::RotationConfig,
     rotation_on: bool,
+    decay: Option<f64>,
 ) -> f64 {
-    let learning =
-        1.0 - (1.0 - rot.arrival_effectiveness) * (-(a.tenure as f64) / rot.learning_months).exp();
+    // `decay` is exp(−tenure / learning_months) from the run's table (bit for bit the same).
+    let decay = decay.unwrap_or_else(|| (-(a.tenure as f64) / rot.learning_months).exp());
+    let learning = 1.0 - (1.0 - rot.arrival_effectiveness) * decay;
     // Without rotation nobody leaves, so nobody dips before leaving.
     let leaving = rotation_on
         && a.posting_end

@@ -288,10 +288,10 @@ impl World<'_> {
         };
         let recognise =
             |credit: f64, visible: f64| w_r * (credit + RECOGNITION_VISIBILITY * visible);
+        // The institution's table: the one `j` is asked to back, else the lead's (found once per
+        // month in `choose_actions`; choices leave it unchanged, since the lead does not choose).
         let institution_table = if role {
-            plan.backs[j].or_else(|| {
-                (0..plan.convenes.len()).find(|&f| plan.convenes[f] && plan.cooperating[f])
-            })
+            plan.backs[j].or(self.institution)
         } else {
             None
         };
@@ -417,10 +417,18 @@ impl World<'_> {
             .iter()
             .copied()
             .fold(f64::NEG_INFINITY, f64::max);
+        if n == 1 {
+            return options[0].0;
+        }
         let mut weight = [0.0; MAX_OPTIONS];
         let mut sum = 0.0;
         for k in 0..n {
-            weight[k] = ((utility[k] - top) / st.temperature).exp();
+            // exp(0) = 1 exactly: the best option needs no exponential.
+            weight[k] = if utility[k] == top {
+                1.0
+            } else {
+                ((utility[k] - top) / st.temperature).exp()
+            };
             sum += weight[k];
         }
         let u = self.streams.actor_draw(j, STRATEGY_OFFSET) * sum;

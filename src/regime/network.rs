@@ -48,14 +48,15 @@ impl Regime for Network {
             plan.cooperating[a] = world.mean_actor_trust_of(a) >= self.params.trust_threshold;
         }
         let members = plan.members();
+        // The best-placed member (ties to the lower id), each placement computed once.
         let best = (0..actors.len())
             .filter(|&j| plan.cooperating[j] && actors[j].can_convene())
-            .max_by(|&x, &y| {
-                Self::placement(world, x)
-                    .total_cmp(&Self::placement(world, y))
-                    .then(y.cmp(&x))
+            .map(|j| (j, Self::placement(world, j)))
+            .fold(None, |acc: Option<(usize, f64)>, (j, p)| match acc {
+                Some((_, q)) if p.total_cmp(&q).is_le() => acc,
+                _ => Some((j, p)),
             });
-        let (Some(best), true) = (best, members >= 2) else {
+        let (Some((best, best_placement)), true) = (best, members >= 2) else {
             plan.cooperating.fill(false);
             plan_independent(world, plan);
             return;
@@ -64,7 +65,7 @@ impl Regime for Network {
             plan.cooperating[j]
                 && actors[j].can_convene()
                 && world.forums()[j].open
-                && Self::placement(world, j) >= KEEP_CONVENOR * Self::placement(world, best)
+                && Self::placement(world, j) >= KEEP_CONVENOR * best_placement
         });
         let convenor = sitting.unwrap_or(best);
         plan.convenes[convenor] = true;
