@@ -18,6 +18,8 @@ use rand_chacha::{ChaCha8Core, ChaCha8Rng};
 
 /// Stream numbers within a run's ChaCha8 generator.
 const WORLD: u64 = 0;
+// The world stream is read as a fresh generator's own stream, which is stream 0.
+const _: () = assert!(WORLD == 0);
 const PARTY_DECISIONS: u64 = 2;
 
 /// Uniform draws per party and per month in the world stream: capability shock (2, a normal),
@@ -106,7 +108,9 @@ impl ActorStream {
 /// The streams of one run and this month's blocks of draws.
 #[derive(Debug, Clone)]
 pub struct Streams {
-    world: ChaCha8Rng,
+    /// Stream `WORLD` (0) of the run seed: a fresh generator's own stream, so it is read
+    /// directly like an actor's.
+    world: ActorStream,
     party_decisions: ChaCha8Rng,
     actors: Vec<ActorStream>,
     /// This month's world draws.
@@ -132,7 +136,7 @@ impl Streams {
         };
         let n = actor_names.len();
         Self {
-            world: stream(WORLD),
+            world: ActorStream::new(seed),
             party_decisions: stream(PARTY_DECISIONS),
             actors: actor_names
                 .map(|name| ActorStream::new(actor_seed(seed, name)))
@@ -145,7 +149,7 @@ impl Streams {
 
     /// One uniform from the world stream (for initial conditions).
     pub fn world_uniform(&mut self) -> f64 {
-        self.world.random()
+        to_unit(self.world.next_u64())
     }
 
     /// One uniform from third party `j`'s stream (for its initial conditions).
@@ -162,7 +166,9 @@ impl Streams {
 
     /// Fills this month's blocks; the number of draws never depends on the state.
     pub fn next_month(&mut self) {
-        fill(&mut self.world, &mut self.world_u);
+        for u in &mut self.world_u {
+            *u = to_unit(self.world.next_u64());
+        }
         fill(&mut self.party_decisions, &mut self.party_u);
         for (rng, block) in self
             .actors
@@ -265,6 +271,17 @@ mod tests {
             for (k, x) in block.iter().enumerate() {
                 assert_eq!(*x, b.next_u64(), "month {month}, draw {k}");
             }
+        }
+    }
+
+    #[test]
+    fn the_world_stream_is_stream_zero_of_the_run_seed() {
+        let mut a = ChaCha8Rng::seed_from_u64(5);
+        a.set_stream(WORLD);
+        let mut b = ActorStream::new(5);
+        for k in 0..300 {
+            let x: u64 = a.random();
+            assert_eq!(x, b.next_u64(), "draw {k}");
         }
     }
 
