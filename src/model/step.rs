@@ -489,14 +489,24 @@ impl World<'_> {
     fn share_trust(&mut self, step: f64, contacts: usize) {
         let m = self.members.len();
         let contacts = contacts.max(1);
+        if m <= contacts + 1 {
+            // Dense: every other member, in the order p+1, …, m−1, 0, …, p−1 (the sums of
+            // trust are accumulated in this order).
+            for p in 0..m {
+                let a = self.members[p];
+                for q in (p + 1..m).chain(0..p) {
+                    let b = self.members[q];
+                    let t = self.actor_trust.get(a, b);
+                    self.actor_trust.set(a, b, t + step * (1.0 - t));
+                }
+            }
+            return;
+        }
         for p in 0..m {
             let a = self.members[p];
-            let partners = if m <= contacts + 1 { m - 1 } else { contacts };
-            for k in 1..=partners {
-                // Dense: every other member; sparse: alternate neighbours p+1, p−1, p+2, …
-                let q = if m <= contacts + 1 {
-                    (p + k) % m
-                } else if k % 2 == 1 {
+            for k in 1..=contacts {
+                // Sparse: alternate neighbours p+1, p−1, p+2, …
+                let q = if k % 2 == 1 {
                     (p + k.div_ceil(2)) % m
                 } else {
                     (p + m - k / 2) % m
@@ -552,15 +562,9 @@ impl World<'_> {
     /// partisan presses its own protégé only to deliver it — when the protégé is the holdout
     /// and ready enough for a move to be timely (Kydd 2003; Favretto 2009) — and otherwise the
     /// least ready of the others.
-    fn independent_target(&self, j: usize) -> Option<usize> {
+    /// `least` is [`Self::least_ready_at_a_table`], found once a month.
+    fn independent_target(&self, j: usize, least: Option<usize>) -> Option<usize> {
         let favours = self.actors[j].favours;
-        let least = (0..self.parties.len())
-            .filter(|&i| self.parties[i].forum.is_some())
-            .min_by(|&a, &b| {
-                self.parties[a]
-                    .readiness
-                    .total_cmp(&self.parties[b].readiness)
-            });
         let threshold = self.scenario.do_no_harm.timing_threshold;
         match (least, favours) {
             (Some(p), Some(f)) if p == f && self.parties[p].readiness < threshold => {
@@ -576,6 +580,17 @@ impl World<'_> {
         }
     }
 
+    /// The least ready of the parties at a table (ties to the lower index).
+    fn least_ready_at_a_table(&self) -> Option<usize> {
+        (0..self.parties.len())
+            .filter(|&i| self.parties[i].forum.is_some())
+            .min_by(|&a, &b| {
+                self.parties[a]
+                    .readiness
+                    .total_cmp(&self.parties[b].readiness)
+            })
+    }
+
     /// Leverage is spent and moves a party's acceptance. Pooled behind a lead it is one
     /// coherent signal; uncoordinated it is many, which lowers credibility; and every
     /// alternative table a party can turn to dilutes it (MSN paper, challenge 1).
@@ -586,6 +601,8 @@ impl World<'_> {
         let lv = &self.scenario.leverage;
         let month = self.month;
         self.pushes.clear();
+        // Readiness and seats do not change while leverage is spent.
+        let least = self.least_ready_at_a_table();
         for j in 0..self.actors.len() {
             let a = &self.actors[j];
             if !a.is_active(month) || a.leverage <= 0.0 {
@@ -626,7 +643,7 @@ impl World<'_> {
             let target = match table {
                 Some(f) if self.forums[f].acted && self.table_complete(f) => self.holdout_at(f),
                 Some(_) => None,
-                None if a.can_convene() => self.independent_target(j),
+                None if a.can_convene() => self.independent_target(j, least),
                 None => None,
             };
             let Some(target) = target else { continue };
