@@ -72,36 +72,78 @@ pub fn normal(u1: f64, u2: f64) -> f64 {
     (-2.0 * (1.0 - u1).ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
-/// A third party's stream: ChaCha8 read 64 bits at a time, word for word what
-/// `ChaCha8Rng::seed_from_u64(seed)` gives through `next_u64` or `fill(&mut [u64])` (tested
-/// below), without the general-purpose buffering those go through.
+/// Words of ChaCha8 output per generation (four 16-word blocks).
+const GENERATED: usize = 64;
+/// Most words a stream hands out at once (a month of an actor's draws).
+const MONTH_WORDS: usize = 2 * ACTOR_DRAWS;
+
+/// A stream read 64 bits at a time: word for word what `ChaCha8Rng::seed_from_u64(seed)` gives
+/// through `next_u64` or `fill(&mut [u64])` (tested below), without the general-purpose
+/// buffering those go through. A month's draws always lie side by side in the buffer, so they
+/// are read in place.
 #[derive(Debug, Clone)]
 struct ActorStream {
     core: ChaCha8Core,
-    /// The current block of four ChaCha blocks (64 32-bit words).
-    buffer: [u32; 64],
-    /// The next unread word of `buffer`; always even, since every read takes two words.
+    /// Unread output at `next..end`; a new generation is appended after what is left.
+    buffer: [u32; GENERATED + MONTH_WORDS],
     next: usize,
+    end: usize,
+    /// Where this month's draws start in `buffer`.
+    month: usize,
 }
 
 impl ActorStream {
     fn new(seed: u64) -> Self {
         Self {
             core: ChaCha8Core::seed_from_u64(seed),
-            buffer: [0; 64],
-            next: 64,
+            buffer: [0; GENERATED + MONTH_WORDS],
+            next: 0,
+            end: 0,
+            month: 0,
         }
+    }
+
+    /// Makes at least `words` (at most `MONTH_WORDS`) unread words lie side by side.
+    #[inline]
+    fn ensure(&mut self, words: usize) {
+        if self.end - self.next >= words {
+            return;
+        }
+        let rest = self.end - self.next;
+        self.buffer.copy_within(self.next..self.end, 0);
+        let fresh: &mut [u32; GENERATED] = (&mut self.buffer[rest..rest + GENERATED])
+            .try_into()
+            .expect("a slice of GENERATED words");
+        self.core.generate(fresh);
+        self.next = 0;
+        self.end = rest + GENERATED;
+    }
+
+    #[inline]
+    fn word(&self, at: usize) -> u64 {
+        (u64::from(self.buffer[at + 1]) << 32) | u64::from(self.buffer[at])
     }
 
     #[inline]
     fn next_u64(&mut self) -> u64 {
-        if self.next >= self.buffer.len() {
-            self.core.generate(&mut self.buffer);
-            self.next = 0;
-        }
-        let (lo, hi) = (self.buffer[self.next], self.buffer[self.next + 1]);
+        self.ensure(2);
+        let x = self.word(self.next);
         self.next += 2;
-        (u64::from(hi) << 32) | u64::from(lo)
+        x
+    }
+
+    /// Takes this month's `ACTOR_DRAWS` 64-bit draws, read in place by [`Self::draw`].
+    #[inline]
+    fn next_month(&mut self) {
+        self.ensure(MONTH_WORDS);
+        self.month = self.next;
+        self.next += MONTH_WORDS;
+    }
+
+    /// This month's draw `k` (0 ≤ k < `ACTOR_DRAWS`).
+    #[inline]
+    fn draw(&self, k: usize) -> u64 {
+        self.word(self.month + 2 * k)
     }
 }
 
@@ -117,9 +159,6 @@ pub struct Streams {
     pub world_u: Vec<f64>,
     /// This month's parties' decision draws.
     pub party_u: Vec<f64>,
-    /// This month's third-party draws as raw 64-bit words, `ACTOR_DRAWS` per actor; read
-    /// through [`Streams::actor_draw`], which converts only the draws a month uses.
-    actor_words: Vec<u64>,
 }
 
 impl Streams {
@@ -134,7 +173,6 @@ impl Streams {
             rng.set_stream(k);
             rng
         };
-        let n = actor_names.len();
         Self {
             world: ActorStream::new(seed),
             party_decisions: stream(PARTY_DECISIONS),
@@ -143,7 +181,6 @@ impl Streams {
                 .collect(),
             world_u: vec![0.0; parties * WORLD_PER_PARTY + WORLD_GLOBAL],
             party_u: vec![0.0; parties * DECISIONS_PER_PARTY],
-            actor_words: vec![0; n * ACTOR_DRAWS],
         }
     }
 
@@ -161,7 +198,7 @@ impl Streams {
     #[inline]
     pub fn actor_draw(&self, j: usize, k: usize) -> f64 {
         debug_assert!(k < ACTOR_DRAWS);
-        to_unit(self.actor_words[j * ACTOR_DRAWS + k])
+        to_unit(self.actors[j].draw(k))
     }
 
     /// Fills this month's blocks; the number of draws never depends on the state.
@@ -170,15 +207,9 @@ impl Streams {
             *u = to_unit(self.world.next_u64());
         }
         fill(&mut self.party_decisions, &mut self.party_u);
-        for (rng, block) in self
-            .actors
-            .iter_mut()
-            .zip(self.actor_words.chunks_exact_mut(ACTOR_DRAWS))
-        {
-            // Whole words; converted to uniforms only when read.
-            for word in block {
-                *word = rng.next_u64();
-            }
+        // Whole words, read in place and converted to uniforms only when used.
+        for rng in &mut self.actors {
+            rng.next_month();
         }
     }
 }
@@ -268,8 +299,15 @@ mod tests {
         for month in 0..40 {
             let mut block = [0u64; ACTOR_DRAWS];
             a.fill(&mut block[..]);
-            for (k, x) in block.iter().enumerate() {
-                assert_eq!(*x, b.next_u64(), "month {month}, draw {k}");
+            if month % 3 == 0 {
+                for (k, x) in block.iter().enumerate() {
+                    assert_eq!(*x, b.next_u64(), "month {month}, draw {k}");
+                }
+            } else {
+                b.next_month();
+                for (k, x) in block.iter().enumerate() {
+                    assert_eq!(*x, b.draw(k), "month {month}, draw {k}");
+                }
             }
         }
     }
