@@ -148,6 +148,11 @@ impl World<'_> {
         let tr = &self.scenario.trust;
         let chance = st.detection + (1.0 - st.detection) * plan.information_sharing;
         let loss = (tr.break_build_ratio * tr.build_rate * st.defection_severity).min(1.0);
+        let contacts = (self.scenario.information.contacts as usize).max(1);
+        // The members this month, by id (the list information is shared along, 7.4).
+        self.members.clear();
+        self.members
+            .extend((0..self.actors.len()).filter(|&b| plan.cooperating[b]));
         for j in 0..self.actors.len() {
             if !std::mem::take(&mut self.actors[j].defected) {
                 continue;
@@ -157,8 +162,30 @@ impl World<'_> {
                 continue;
             }
             if self.scenario.mechanisms.trust {
-                for b in 0..self.actors.len() {
-                    if b != j && plan.cooperating[b] {
+                let others = self.members.len() - usize::from(plan.cooperating[j]);
+                if others <= contacts {
+                    // Every other member notices (a coordination of up to contacts + 1).
+                    for k in 0..self.members.len() {
+                        let b = self.members[k];
+                        if b != j {
+                            let t = self.actor_trust.get(b, j);
+                            self.actor_trust.set(b, j, t * (1.0 - loss));
+                        }
+                    }
+                } else {
+                    // A larger one: the defector's `contacts` nearest members in the list,
+                    // alternately after and before it (its sharing partners when it is a
+                    // member), as peer monitoring runs along the same sparse network.
+                    let m = self.members.len();
+                    let at = self.members.partition_point(|&b| b < j);
+                    let after = at + usize::from(plan.cooperating[j]);
+                    for k in 1..=contacts {
+                        let q = if k % 2 == 1 {
+                            (after + k.div_ceil(2) - 1) % m
+                        } else {
+                            (at + m - k / 2) % m
+                        };
+                        let b = self.members[q];
                         let t = self.actor_trust.get(b, j);
                         self.actor_trust.set(b, j, t * (1.0 - loss));
                     }
