@@ -1,7 +1,7 @@
 //! How the cost of one run grows with the number of actors.
 //!
-//! Scenarios of 10, 50, 100 and 500 actors (conflict parties + third parties: 2 + 8, 5 + 45,
-//! 10 + 90, 20 + 480) are built from the built-in baseline by cloning its parties and its seven
+//! Scenarios of 10, 50, 100, 500 and 1,000 actors (conflict parties + third parties: 2 + 8,
+//! 5 + 45, 10 + 90, 20 + 480, 20 + 980; the parties stop growing at 20) are built from the built-in baseline by cloning its parties and its seven
 //! third parties (two mediators, three diplomats, a support organisation, an insider mediator)
 //! under unique names, so every size mixes the same kinds in the same proportions. Each is run
 //! through `peacesim::model::simulate` (one replicate, 180 months, a reused series buffer) under
@@ -23,7 +23,7 @@ use peacesim::scenario::Scenario;
 use std::hint::black_box;
 
 /// (conflict parties, third parties).
-const SIZES: [(usize, usize); 4] = [(2, 8), (5, 45), (10, 90), (20, 480)];
+const SIZES: [(usize, usize); 5] = [(2, 8), (5, 45), (10, 90), (20, 480), (20, 980)];
 
 const REGIMES: [&str; 2] = ["competitive", "network"];
 
