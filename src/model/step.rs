@@ -208,7 +208,10 @@ impl World<'_> {
         for &b in &partners {
             for (x, y) in [(j, b), (b, j)] {
                 let t = self.actor_trust.get(x, y);
-                self.actor_trust.set(x, y, base + keep * (t - base));
+                // An entry at the initial value stays there (and changes no sum).
+                if t != base {
+                    self.actor_trust.set(x, y, base + keep * (t - base));
+                }
             }
         }
         self.partners = partners;
