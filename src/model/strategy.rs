@@ -241,7 +241,13 @@ impl World<'_> {
             let progress = if forum.open { forum.progress } else { 0.0 };
             let own_holds = (forum.open && forum.parties_present > 0) as usize;
             let rivals = holding - own_holds;
-            self.prospects[f] = trust / np as f64 * (0.5 + 0.5 * progress) / (1 + rivals) as f64;
+            let prospect = trust / np as f64 * (0.5 + 0.5 * progress);
+            // Dividing by 1 changes nothing: skip the division when no rival holds parties.
+            self.prospects[f] = if rivals == 0 {
+                prospect
+            } else {
+                prospect / (1 + rivals) as f64
+            };
         }
         // The three best open tables (best prospect first; ties to the lower id): enough to
         // find each actor's best table other than its own and its institution's.
