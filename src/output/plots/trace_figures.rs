@@ -402,14 +402,17 @@ where
         Phase::Relapsed => "relapse: war resumed".into(),
         Phase::Expired => "horizon passed without agreement".into(),
     };
-    root.draw(&Text::new(
-        format!(
-            "{} — {regime} — month {}: {phase}",
-            scenario.scenario.name, snap.month
-        ),
-        (20, 14),
-        title(21.0),
-    ))?;
+    let heading = format!(
+        "{} — {regime} — month {}: {phase}",
+        scenario.scenario.name, snap.month
+    );
+    // A long heading (scenario name and phase) is set smaller rather than cut at the edge.
+    let room = root.dim_in_pixel().0.saturating_sub(40);
+    let mut size = 21.0;
+    while size > 12.0 && root.estimate_text_size(&heading, &title(size))?.0 > room {
+        size -= 1.0;
+    }
+    root.draw(&Text::new(heading, (20, 14), title(size)))?;
     // Where each party stands: next to its table's convenor, or in the middle if at none.
     let party_pos: Vec<(i32, i32)> = (0..np)
         .map(|i| match snap.party_forum[i] {
