@@ -167,9 +167,23 @@ impl Results {
     }
 
     fn absorb(&mut self, rep: &ReplicateResult) {
-        let values: Vec<_> = rep.outcomes.iter().map(outcome_values).collect();
+        self.absorb_outcomes(&rep.outcomes);
+        for (r, series) in rep.series.iter().enumerate() {
+            // Undefined values (compliance in a month without roles) are NaN and skipped.
+            for (m, x) in self.timeseries[r].iter_mut().zip(series) {
+                if !x.is_nan() {
+                    m.push(*x);
+                }
+            }
+        }
+    }
+
+    /// Adds one replicate's outcomes (one per regime, in the design's order) to the summary,
+    /// the agreement months and the efficiency; the time series are left as they are.
+    fn absorb_outcomes(&mut self, outcomes: &[RunOutcome]) {
+        let values: Vec<_> = outcomes.iter().map(outcome_values).collect();
         let reference = &values[self.reference];
-        for (r, o) in rep.outcomes.iter().enumerate() {
+        for (r, o) in outcomes.iter().enumerate() {
             if let Some(m) = o.agreement_month {
                 self.agreement_months[r][m as usize - 1] += 1;
             }
@@ -185,12 +199,6 @@ impl Results {
                 }
                 if let (Some(x), Some(base)) = (v, reference[k]) {
                     s.difference.push(x - base);
-                }
-            }
-            // Undefined values (compliance in a month without roles) are NaN and skipped.
-            for (m, x) in self.timeseries[r].iter_mut().zip(&rep.series[r]) {
-                if !x.is_nan() {
-                    m.push(*x);
                 }
             }
         }

@@ -5,12 +5,19 @@
 //! range): a fact "holds" when the data decide it, not when a point estimate happens to fall
 //! the right way. Replicate counts are fixed so that a check's interval is narrow enough to
 //! decide under the fixed seed; the whole validation runs in well under a minute on two cores.
+//!
+//! Several checks look at the same runs (the baseline under each regime serves facts 1, 3, 4
+//! and 6): each regime's runs of a scenario are simulated once and shared by every check that
+//! needs them.
 
 use super::stats::Moments;
-use super::{Design, Results, run};
+use super::{Design, Results};
+use crate::model::RunOutcome;
 use crate::regime;
 use crate::scenario::Scenario;
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, ensure};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One check of one fact.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,27 +65,118 @@ impl Expect {
     }
 }
 
+/// One regime's outcomes on one scenario, replicate by replicate (0 to [`REPLICATES`] − 1).
+type Runs = Arc<Vec<RunOutcome>>;
+
 struct Validator<'a> {
     base: &'a Scenario,
     threads: usize,
     checks: Vec<Check>,
     progress: &'a mut dyn FnMut(&str),
+    /// The runs made so far, by scenario (its `Debug` text, which shows every field and every
+    /// number exactly) and regime.
+    done: HashMap<(String, String), Runs>,
+}
+
+fn build(name: &str, scenario: &Scenario) -> Result<Arc<dyn regime::Regime>> {
+    regime::built_in(name, scenario).ok_or_else(|| anyhow!("unknown regime {name}"))
 }
 
 impl Validator<'_> {
+    /// Each regime's runs of each scenario (`[scenario][regime]`) on the replicate seeds of
+    /// the scenario's master seed, exactly as [`super::run`] makes them. Runs an earlier check
+    /// made are reused; the others are simulated now, together, after `what` is announced.
+    fn runs(
+        &mut self,
+        scenarios: &[&Scenario],
+        regimes: &[&str],
+        what: &str,
+    ) -> Result<Vec<Vec<Runs>>> {
+        use rayon::prelude::*;
+        let keys: Vec<String> = scenarios.iter().map(|s| format!("{s:?}")).collect();
+        let id = |k: usize, name: &str| (keys[k].clone(), name.to_string());
+        // Per scenario not yet run (first of equal ones): the regimes it still needs.
+        let mut missing: Vec<(usize, Vec<&str>)> = Vec::new();
+        for (k, key) in keys.iter().enumerate() {
+            if keys[..k].contains(key) {
+                continue;
+            }
+            let names: Vec<&str> = regimes
+                .iter()
+                .copied()
+                .filter(|n| !self.done.contains_key(&id(k, n)))
+                .collect();
+            if !names.is_empty() {
+                missing.push((k, names));
+            }
+        }
+        if !missing.is_empty() {
+            (self.progress)(what);
+            let jobs = missing
+                .iter()
+                .map(|(k, names)| {
+                    let s = scenarios[*k];
+                    let built = names
+                        .iter()
+                        .map(|n| build(n, s))
+                        .collect::<Result<Vec<_>>>();
+                    built.map(|b| (s, b))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(self.threads)
+                .build()?;
+            // `[replicate][job]`: the outcomes of the job's regimes.
+            let replicates: Vec<Vec<Vec<RunOutcome>>> = pool.install(|| {
+                (0..REPLICATES)
+                    .into_par_iter()
+                    .map(|r| {
+                        jobs.iter()
+                            .map(|(s, built)| {
+                                super::run_replicate(s, built, s.experiment.seed, r).outcomes
+                            })
+                            .collect()
+                    })
+                    .collect()
+            });
+            for (j, (k, names)) in missing.iter().enumerate() {
+                for (m, name) in names.iter().enumerate() {
+                    let runs = replicates.iter().map(|rep| rep[j][m].clone()).collect();
+                    self.done.insert(id(*k, name), Arc::new(runs));
+                }
+            }
+        }
+        Ok((0..scenarios.len())
+            .map(|k| {
+                regimes
+                    .iter()
+                    .map(|n| Arc::clone(&self.done[&id(k, n)]))
+                    .collect()
+            })
+            .collect())
+    }
+
+    /// The statistics [`super::run`] reports for these regimes on `scenario`, from their
+    /// runs; the time series are not kept (no check uses them).
     fn run(&mut self, scenario: &Scenario, regimes: &[&str], what: &str) -> Result<Results> {
-        (self.progress)(what);
-        let regimes = regimes
-            .iter()
-            .map(|n| regime::built_in(n, scenario).ok_or_else(|| anyhow!("unknown regime {n}")))
-            .collect::<Result<Vec<_>>>()?;
+        let runs = self.runs(&[scenario], regimes, what)?.remove(0);
         let design = Design {
             replicates: REPLICATES,
             seed: scenario.experiment.seed,
             threads: self.threads,
-            regimes,
+            regimes: regimes
+                .iter()
+                .map(|n| build(n, scenario))
+                .collect::<Result<Vec<_>>>()?,
         };
-        run(scenario, &design, &mut (), &mut |_| {})
+        let mut results = Results::new(scenario, &design);
+        let mut outcomes = Vec::with_capacity(runs.len());
+        for r in 0..REPLICATES as usize {
+            outcomes.clear();
+            outcomes.extend(runs.iter().map(|x| x[r].clone()));
+            results.absorb_outcomes(&outcomes);
+        }
+        Ok(results)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -115,32 +213,15 @@ impl Validator<'_> {
         outcome: &str,
         what: &str,
     ) -> Result<(f64, (f64, f64))> {
-        use rayon::prelude::*;
-        (self.progress)(what);
         let k = Results::outcome_index(outcome).ok_or_else(|| anyhow!("no outcome {outcome}"))?;
-        let build = |s: &Scenario| {
-            regime::built_in(regime, s).ok_or_else(|| anyhow!("unknown regime {regime}"))
-        };
-        let (ra, rb) = (vec![build(a)?], vec![build(b)?]);
-        let seed = a.experiment.seed;
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.threads)
-            .build()?;
-        let pairs: Vec<(Option<f64>, Option<f64>)> = pool.install(|| {
-            (0..REPLICATES)
-                .into_par_iter()
-                .map(|r| {
-                    let x = super::run_replicate(a, &ra, seed, r);
-                    let y = super::run_replicate(b, &rb, seed, r);
-                    (
-                        super::outcome_values(&x.outcomes[0])[k],
-                        super::outcome_values(&y.outcomes[0])[k],
-                    )
-                })
-                .collect()
-        });
+        ensure!(
+            a.experiment.seed == b.experiment.seed,
+            "paired variants need the same seed"
+        );
+        let runs = self.runs(&[a, b], &[regime], what)?;
         let mut d = Moments::default();
-        for (x, y) in pairs {
+        for (x, y) in runs[0][0].iter().zip(runs[1][0].iter()) {
+            let (x, y) = (super::outcome_values(x)[k], super::outcome_values(y)[k]);
             if let (Some(x), Some(y)) = (x, y) {
                 d.push(y - x);
             }
@@ -183,7 +264,7 @@ fn proportion_difference(a: &Moments, b: &Moments) -> Result<(f64, (f64, f64))> 
 }
 
 /// Runs every fact on `base` (its sweep table is ignored). `progress` hears the name of each
-/// experiment as it starts.
+/// experiment as it starts, if it needs runs that no earlier experiment made.
 pub fn validate(
     base: &Scenario,
     threads: usize,
@@ -194,6 +275,7 @@ pub fn validate(
         threads,
         checks: Vec::new(),
         progress,
+        done: HashMap::new(),
     };
     competition_lowers_agreement(&mut v)?;
     mediation_dilemma(&mut v)?;
@@ -277,32 +359,27 @@ fn mediation_dilemma(v: &mut Validator) -> Result<()> {
 /// Fact 3 (Human Security Report; Suhrke & Samset 2007): roughly 20–40% of agreements relapse
 /// within five years, in the baseline, over all regimes.
 fn relapse_base_rate(v: &mut Validator) -> Result<()> {
-    use rayon::prelude::*;
     let s = v.variant(|s| s.world.implementation_months = 60);
-    (v.progress)("fact 3: relapse");
-    let regimes = ["competitive", "hierarchical", "network"]
-        .iter()
-        .map(|n| regime::built_in(n, &s).ok_or_else(|| anyhow!("unknown regime {n}")))
-        .collect::<Result<Vec<_>>>()?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(v.threads)
-        .build()?;
+    let runs = v
+        .runs(
+            &[&s],
+            &["competitive", "hierarchical", "network"],
+            "fact 3: relapse",
+        )?
+        .remove(0);
     // Per replicate: agreements and relapses over the three regimes. The regimes share the
     // replicate's seed, so a replicate is one cluster of correlated runs, not three
     // independent ones.
-    let clusters: Vec<(f64, f64)> = pool.install(|| {
-        (0..REPLICATES)
-            .into_par_iter()
-            .map(|r| {
-                let rep = super::run_replicate(&s, &regimes, s.experiment.seed, r);
-                rep.outcomes.iter().fold((0.0, 0.0), |(n, y), o| {
-                    let agreed = o.agreement_month.is_some() as u8 as f64;
-                    let relapsed = o.relapse_month.is_some() as u8 as f64;
-                    (n + agreed, y + relapsed)
-                })
+    let clusters: Vec<(f64, f64)> = (0..REPLICATES as usize)
+        .map(|r| {
+            runs.iter().fold((0.0, 0.0), |(n, y), regime| {
+                let o = &regime[r];
+                let agreed = o.agreement_month.is_some() as u8 as f64;
+                let relapsed = o.relapse_month.is_some() as u8 as f64;
+                (n + agreed, y + relapsed)
             })
-            .collect()
-    });
+        })
+        .collect();
     let share = ratio_interval(&clusters).ok_or_else(|| anyhow!("no agreements"))?;
     v.record(
         3,

@@ -4,6 +4,7 @@
 //! in the binary (the `dejavu` crate), registered once per process: no system fonts or
 //! libraries are needed. Each regime has one colour in every figure ([`regime_colour`]).
 
+mod gif_writer;
 mod run_figures;
 mod sweep_figures;
 mod trace_figures;

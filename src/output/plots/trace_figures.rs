@@ -1,6 +1,7 @@
 //! Pictures of one traced run: a timeline of the key state variables with events marked, and
 //! an animation of parties moving between tables.
 
+use super::gif_writer::GifWriter;
 use super::{DrawResult, Figure, regime_colour, save, text, title};
 use crate::model::{EventKind, METRICS, Phase, Trace};
 use crate::scenario::{Scenario, ThirdPartyKind};
@@ -8,6 +9,7 @@ use anyhow::{Context, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::io::Write;
 use std::path::Path;
 
 /// Event rows of the timeline, top to bottom: label, kinds, colour.
@@ -331,21 +333,27 @@ pub fn write_trace_animation(
 ) -> Result<()> {
     super::register_fonts();
     let path = dir.join("animation.gif");
-    let root = BitMapBackend::gif(&path, GIF_SIZE, FRAME_MS)
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .context("cannot create animation.gif")?
-        .into_drawing_area();
+    let file = std::fs::File::create(&path).context("cannot create animation.gif")?;
+    let mut gif = GifWriter::new(std::io::BufWriter::new(file), GIF_SIZE, FRAME_MS)
+        .context("cannot write animation.gif")?;
     let last = story_end(scenario, trace).min(trace.snapshots.len());
     let step = last.div_ceil(MAX_FRAMES).max(1);
-    let frames: Vec<usize> = (0..last).step_by(step).collect();
-    for &t in &frames {
-        draw_frame(&root, scenario, regime, trace, t)
-            .map_err(|e| anyhow::anyhow!("{e}"))
-            .context("cannot draw animation.gif")?;
-        root.present()
-            .map_err(|e| anyhow::anyhow!("{e}"))
-            .context("cannot write animation.gif")?;
+    let mut pixels = vec![0u8; GIF_SIZE.0 as usize * GIF_SIZE.1 as usize * 3];
+    for t in (0..last).step_by(step) {
+        {
+            let root = BitMapBackend::with_buffer(&mut pixels, GIF_SIZE).into_drawing_area();
+            draw_frame(&root, scenario, regime, trace, t)
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .context("cannot draw animation.gif")?;
+            root.present()
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .context("cannot draw animation.gif")?;
+        }
+        gif.add(&pixels).context("cannot write animation.gif")?;
     }
+    gif.finish()
+        .and_then(|mut out| out.flush())
+        .context("cannot write animation.gif")?;
     Ok(())
 }
 
@@ -394,14 +402,17 @@ where
         Phase::Relapsed => "relapse: war resumed".into(),
         Phase::Expired => "horizon passed without agreement".into(),
     };
-    root.draw(&Text::new(
-        format!(
-            "{} — {regime} — month {}: {phase}",
-            scenario.scenario.name, snap.month
-        ),
-        (20, 14),
-        title(21.0),
-    ))?;
+    let heading = format!(
+        "{} — {regime} — month {}: {phase}",
+        scenario.scenario.name, snap.month
+    );
+    // A long heading (scenario name and phase) is set smaller rather than cut at the edge.
+    let room = root.dim_in_pixel().0.saturating_sub(40);
+    let mut size = 21.0;
+    while size > 12.0 && root.estimate_text_size(&heading, &title(size))?.0 > room {
+        size -= 1.0;
+    }
+    root.draw(&Text::new(heading, (20, 14), title(size)))?;
     // Where each party stands: next to its table's convenor, or in the middle if at none.
     let party_pos: Vec<(i32, i32)> = (0..np)
         .map(|i| match snap.party_forum[i] {
