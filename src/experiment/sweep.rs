@@ -3,7 +3,7 @@
 //! are compared on common random numbers within a point, and points along a parameter too:
 //! every third party draws from its own stream keyed by its name, so even `count.<kind>`
 //! points, which add or remove actors, leave the other actors' draws unchanged
-//! (`tests/pairing.rs`).
+//! (`tests/it/pairing.rs`).
 //!
 //! A shard `i/N` runs the `i`-th of `N` contiguous blocks of units; concatenating the shards'
 //! rows in shard order gives exactly the rows of the whole sweep.

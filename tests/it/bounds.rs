@@ -5,46 +5,16 @@
 use peacesim::model::{METRICS, simulate};
 use peacesim::regime::built_in;
 use peacesim::scenario::{BASELINE_TOML, Scenario};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
-mod common;
-use common::*;
+use crate::common::*;
 
-// ---- a per-thread counting allocator (bytes), as in tests/allocation.rs ---------------------
-
-struct Counting;
-
-thread_local! {
-    static BYTES: Cell<usize> = const { Cell::new(0) };
-}
-
-fn allocated_bytes() -> usize {
-    BYTES.with(Cell::get)
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = BYTES.try_with(|c| c.set(c.get() + layout.size()));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let grown = new_size.saturating_sub(layout.size());
-        let _ = BYTES.try_with(|c| c.set(c.get() + grown));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+// Bytes are counted per thread by the binary's allocator (`counting.rs`).
+use crate::counting::allocated_bytes;
 
 // ---- helpers ------------------------------------------------------------------------------
 

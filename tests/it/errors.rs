@@ -60,7 +60,7 @@ path = "rotation.posting_months"
 values = [24, 36]
 "#;
 
-const CATALOGUE: &str = include_str!("../docs/ERRORS.md");
+const CATALOGUE: &str = include_str!("../../docs/ERRORS.md");
 
 /// Runs `peacesim` in `dir`.
 fn peacesim(dir: &Path, args: &[&str]) -> Output {

@@ -18,8 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use tempfile::TempDir;
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// 20 points × 60 replicates = 1 200 units, 3 regimes: checkpoints after 512, 1 024 and 1 200
 /// units.

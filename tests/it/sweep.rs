@@ -15,8 +15,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// The files an unsharded sweep and a merge of its shards must both write, byte for byte.
 const WHOLE_SWEEP_FILES: [&str; 3] = ["sweep_runs.csv", "sweep_summary.csv", "checkpoint.json"];

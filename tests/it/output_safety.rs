@@ -20,10 +20,9 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
-mod common;
-use common::*;
+use crate::common::*;
 
-const SWEEP: &str = include_str!("../scenarios/sweep_rotation.toml");
+const SWEEP: &str = include_str!("../../scenarios/sweep_rotation.toml");
 
 /// The sweep example with `replicates` per point (the first `replicates =` is the run's).
 fn sweep_text(replicates: u64) -> String {
@@ -561,16 +560,28 @@ fn a_lock_file_left_by_a_dead_process_is_no_obstacle() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!root.join(".S.lock").exists() && !root.join(".R.lock").exists());
-    // A sweep killed mid-way leaves its lock file; the resume takes it over.
-    fs::write(root.join("long.toml"), sweep_text(2_000)).unwrap();
+    // A sweep killed mid-way leaves its lock file; the resume takes it over. 20 points × 200
+    // replicates = 4 000 units, 8 checkpoints: the kill comes at the first, far from the end
+    // (checked), and the resume has the other seven to do.
+    fs::write(root.join("long.toml"), sweep_text(200)).unwrap();
     let mut child = spawn_sweep(root, "long.toml", "K");
     let deadline = Instant::now() + Duration::from_secs(30);
     while !root.join("K/checkpoint.json").exists() {
         assert!(Instant::now() < deadline, "no checkpoint");
         std::thread::sleep(Duration::from_millis(5));
     }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the sweep ended before it was killed"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
+    assert!(
+        root.join(".K.lock").exists(),
+        "the killed sweep left no lock file"
+    );
+    let checkpoint = fs::read_to_string(root.join("K/checkpoint.json")).unwrap();
+    assert!(checkpoint.contains("\"complete\": false"), "{checkpoint}");
     let o = peacesim_in(
         root,
         &[

@@ -1,35 +1,9 @@
 //! The step loop allocates nothing: a run's allocations do not grow with its length.
 
+use crate::counting::allocations;
 use peacesim::model::{METRICS, simulate};
 use peacesim::regime::built_in;
 use peacesim::scenario::Scenario;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
-struct Counting;
-
-thread_local! {
-    // Per thread: the test harness's own threads may allocate at any time; only this thread's
-    // allocations belong to the run being measured.
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn allocations() -> usize {
-    ALLOCATIONS.with(Cell::get)
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 fn allocations_of_run(scenario: &Scenario, regime: &str) -> usize {
     let regime = built_in(regime, scenario).unwrap();

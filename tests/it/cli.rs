@@ -7,8 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// `run` on the default scenario into `out`, quietly; asserts success.
 fn run_ok(out: &Path, extra: &[&str]) {
