@@ -146,7 +146,9 @@ impl TrustMatrix {
         if self.n < 2 {
             return 1.0;
         }
-        (self.row_sums[a] - self.get(a, a)) / (self.n - 1) as f64
+        // Running sums carry rounding error of a few ulps: keep the mean of values in [0, 1]
+        // inside [0, 1] (it changes nothing else).
+        ((self.row_sums[a] - self.get(a, a)) / (self.n - 1) as f64).clamp(0.0, 1.0)
     }
 
     /// Mean trust among different actors.
@@ -154,13 +156,33 @@ impl TrustMatrix {
         if self.n < 2 {
             return 1.0;
         }
-        (self.total - self.n as f64) / (self.n * (self.n - 1)) as f64
+        ((self.total - self.n as f64) / (self.n * (self.n - 1)) as f64).clamp(0.0, 1.0)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn means_stay_in_the_unit_interval_despite_rounding() {
+        // Trust driven to 1 by many small steps: the running sums alone would put the means a
+        // few ulps above 1 (1.0000000000000018 here).
+        let n = 7;
+        let mut m = TrustMatrix::new(n, 0.5);
+        for _ in 0..300 {
+            for a in 0..n {
+                for b in (0..n).filter(|&b| b != a) {
+                    let t = m.get(a, b);
+                    m.set(a, b, t + 0.3 * (1.0 - t));
+                }
+            }
+            assert!((0.0..=1.0).contains(&m.mean()), "mean {}", m.mean());
+            for a in 0..n {
+                assert!((0.0..=1.0).contains(&m.mean_of(a)), "mean of {a}: {}", m.mean_of(a));
+            }
+        }
+    }
 
     #[test]
     fn running_sums_match_recomputation() {
