@@ -68,7 +68,8 @@ pub struct UnitResult {
 pub type RegimeFactory<'a> = dyn Fn(&Scenario) -> Result<Vec<Arc<dyn Regime>>> + Sync + 'a;
 
 /// Runs units `range` of `plan` in parallel chunks; `on_chunk` receives each chunk's results
-/// in unit order.
+/// in unit order. While `on_chunk` handles one chunk on the calling thread (writing rows,
+/// checkpoints), the pool already computes the next, so writing does not leave the workers idle.
 pub fn run_units(
     base: &Scenario,
     plan: &SweepPlan,
@@ -80,47 +81,77 @@ pub fn run_units(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()?;
-    let r = plan.replicates;
+    let chunk_end = |start: u64| (start + CHUNK_UNITS).min(range.end);
     let mut start = range.start;
-    while start < range.end {
-        let end = (start + CHUNK_UNITS).min(range.end);
-        let first_point = (start / r) as usize;
-        let last_point = ((end - 1) / r) as usize;
-        let mut setups = Vec::with_capacity(last_point - first_point + 1);
-        for p in first_point..=last_point {
-            let scenario = plan
-                .scenario_at(base, p)
-                .map_err(|e| anyhow!("sweep point {p}: {e}"))?;
-            let built = regimes(&scenario)?;
-            setups.push((scenario, built));
-        }
-        let chunk: Vec<UnitResult> = pool.install(|| {
-            (start..end)
-                .into_par_iter()
-                .map(|unit| {
-                    let point = (unit / r) as usize;
-                    let replicate = unit % r;
-                    let (scenario, built) = &setups[point - first_point];
-                    let seed = run_seed(plan.seed, replicate);
-                    let mut series = vec![0.0; scenario.total_months() * METRICS.len()];
-                    let outcomes = built
-                        .iter()
-                        .map(|regime| simulate(scenario, regime.as_ref(), seed, &mut series))
-                        .collect();
-                    UnitResult {
-                        unit,
-                        point,
-                        replicate,
-                        seed,
-                        outcomes,
-                    }
-                })
-                .collect()
-        });
-        on_chunk(&chunk)?;
-        start = end;
+    if start >= range.end {
+        return Ok(());
     }
-    Ok(())
+    let mut chunk = pool.install(|| compute_chunk(base, plan, regimes, start, chunk_end(start)))?;
+    loop {
+        let next_start = chunk_end(start);
+        if next_start >= range.end {
+            return on_chunk(&chunk);
+        }
+        let mut next = None;
+        let mut written = Ok(());
+        pool.in_place_scope(|scope| {
+            scope.spawn(|_| {
+                next = Some(compute_chunk(
+                    base,
+                    plan,
+                    regimes,
+                    next_start,
+                    chunk_end(next_start),
+                ))
+            });
+            written = on_chunk(&chunk);
+        });
+        written?;
+        chunk = next.expect("the scope waits for the next chunk")?;
+        start = next_start;
+    }
+}
+
+/// Units `start..end`, simulated in parallel on the current pool, in unit order.
+fn compute_chunk(
+    base: &Scenario,
+    plan: &SweepPlan,
+    regimes: &RegimeFactory,
+    start: u64,
+    end: u64,
+) -> Result<Vec<UnitResult>> {
+    let r = plan.replicates;
+    let first_point = (start / r) as usize;
+    let last_point = ((end - 1) / r) as usize;
+    let mut setups = Vec::with_capacity(last_point - first_point + 1);
+    for p in first_point..=last_point {
+        let scenario = plan
+            .scenario_at(base, p)
+            .map_err(|e| anyhow!("sweep point {p}: {e}"))?;
+        let built = regimes(&scenario)?;
+        setups.push((scenario, built));
+    }
+    Ok((start..end)
+        .into_par_iter()
+        .map(|unit| {
+            let point = (unit / r) as usize;
+            let replicate = unit % r;
+            let (scenario, built) = &setups[point - first_point];
+            let seed = run_seed(plan.seed, replicate);
+            let mut series = vec![0.0; scenario.total_months() * METRICS.len()];
+            let outcomes = built
+                .iter()
+                .map(|regime| simulate(scenario, regime.as_ref(), seed, &mut series))
+                .collect();
+            UnitResult {
+                unit,
+                point,
+                replicate,
+                seed,
+                outcomes,
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

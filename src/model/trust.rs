@@ -179,7 +179,11 @@ mod tests {
             }
             assert!((0.0..=1.0).contains(&m.mean()), "mean {}", m.mean());
             for a in 0..n {
-                assert!((0.0..=1.0).contains(&m.mean_of(a)), "mean of {a}: {}", m.mean_of(a));
+                assert!(
+                    (0.0..=1.0).contains(&m.mean_of(a)),
+                    "mean of {a}: {}",
+                    m.mean_of(a)
+                );
             }
         }
     }
