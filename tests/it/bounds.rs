@@ -179,6 +179,48 @@ fn defect_5a_run_state_grows_linearly_with_third_parties() {
     assert!(large < 64 << 20, "10,000 third parties took {large} bytes");
 }
 
+/// Bytes a network of `n` third parties (copies of the baseline's UN envoy) allocates over a
+/// year of talks: trust among them is sparse, so it grows with the pairs that interact.
+fn network_bytes(n: usize) -> usize {
+    let mut s = Scenario::baseline();
+    s.world.horizon_months = 12;
+    s.world.implementation_months = 0;
+    let template = s.third_parties[0].clone();
+    s.third_parties = (0..n)
+        .map(|k| {
+            let mut t = template.clone();
+            t.name = format!("M{k}");
+            t
+        })
+        .collect();
+    s.regimes.hierarchical.lead = "M0".into();
+    s.regimes.contact_group.facilitator = "M0".into();
+    let regime = built_in("network", &s).unwrap();
+    let mut series = vec![0.0; s.total_months() * METRICS.len()];
+    let before = allocated_bytes();
+    let outcome = simulate(&s, regime.as_ref(), 7, &mut series);
+    assert!(
+        outcome.defections > 0,
+        "{n} members: no defection to notice"
+    );
+    allocated_bytes() - before
+}
+
+/// A noticed defection lowered the trust of every member of a coordination in the defector, so
+/// a large network stored trust for every member–defector pair (a 10,000-member network passed
+/// 2.5 GB). Beyond `information.contacts + 1` members only the defector's contacts notice
+/// (ODD 7.11.6): 4 × the members take about 4 × the bytes (every pair would take about 16 ×).
+#[test]
+fn a_large_network_s_trust_grows_with_its_members_not_their_pairs() {
+    let small = network_bytes(1_100);
+    let large = network_bytes(4_400);
+    let ratio = large as f64 / small as f64;
+    assert!(
+        ratio < 6.0,
+        "1,100 members: {small} bytes; 4,400: {large} bytes (× {ratio:.1})"
+    );
+}
+
 // ---- 6. scenario "files" that are not regular files -----------------------------------------
 
 #[cfg(unix)]
