@@ -77,12 +77,12 @@ const GENERATED: usize = 64;
 /// Most words a stream hands out at once (a month of an actor's draws).
 const MONTH_WORDS: usize = 2 * ACTOR_DRAWS;
 
-/// A stream read 64 bits at a time: word for word what `ChaCha8Rng::seed_from_u64(seed)` gives
+/// A ChaCha8 stream (an actor's, or the world's) read 64 bits at a time: word for word what `ChaCha8Rng::seed_from_u64(seed)` gives
 /// through `next_u64` or `fill(&mut [u64])` (tested below), without the general-purpose
 /// buffering those go through. A month's draws always lie side by side in the buffer, so they
 /// are read in place.
 #[derive(Debug, Clone)]
-struct ActorStream {
+struct WordStream {
     core: ChaCha8Core,
     /// Unread output at `next..end`; a new generation is appended after what is left.
     buffer: [u32; GENERATED + MONTH_WORDS],
@@ -92,7 +92,7 @@ struct ActorStream {
     month: usize,
 }
 
-impl ActorStream {
+impl WordStream {
     fn new(seed: u64) -> Self {
         Self {
             core: ChaCha8Core::seed_from_u64(seed),
@@ -152,9 +152,9 @@ impl ActorStream {
 pub struct Streams {
     /// Stream `WORLD` (0) of the run seed: a fresh generator's own stream, so it is read
     /// directly like an actor's.
-    world: ActorStream,
+    world: WordStream,
     party_decisions: ChaCha8Rng,
-    actors: Vec<ActorStream>,
+    actors: Vec<WordStream>,
     /// This month's world draws.
     pub world_u: Vec<f64>,
     /// This month's parties' decision draws.
@@ -174,10 +174,10 @@ impl Streams {
             rng
         };
         Self {
-            world: ActorStream::new(seed),
+            world: WordStream::new(seed),
             party_decisions: stream(PARTY_DECISIONS),
             actors: actor_names
-                .map(|name| ActorStream::new(actor_seed(seed, name)))
+                .map(|name| WordStream::new(actor_seed(seed, name)))
                 .collect(),
             world_u: vec![0.0; parties * WORLD_PER_PARTY + WORLD_GLOBAL],
             party_u: vec![0.0; parties * DECISIONS_PER_PARTY],
@@ -291,7 +291,7 @@ mod tests {
     #[test]
     fn an_actor_stream_is_the_generator_s_own_words() {
         let mut a = ChaCha8Rng::seed_from_u64(11);
-        let mut b = ActorStream::new(11);
+        let mut b = WordStream::new(11);
         // Single draws, then month-sized blocks, across several refills of the buffer.
         for _ in 0..3 {
             let x: u64 = a.random();
@@ -317,7 +317,7 @@ mod tests {
     fn the_world_stream_is_stream_zero_of_the_run_seed() {
         let mut a = ChaCha8Rng::seed_from_u64(5);
         a.set_stream(WORLD);
-        let mut b = ActorStream::new(5);
+        let mut b = WordStream::new(5);
         for k in 0..300 {
             let x: u64 = a.random();
             assert_eq!(x, b.next_u64(), "draw {k}");

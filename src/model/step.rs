@@ -140,7 +140,8 @@ impl World<'_> {
             let a = &mut self.actors[j];
             // Effectiveness uses the months completed in post: a newcomer's first month is at
             // arrival_effectiveness.
-            let decay = self.learning_decay.get(a.tenure as usize).copied();
+            // Tenure never outgrows the table (built for the longest possible tenure).
+            let decay = self.learning_decay[a.tenure as usize];
             a.effectiveness = effectiveness(a, month, rot, rotation_on, decay);
             a.tenure += 1;
             a.knowledge += rot.knowledge_gain * (1.0 - a.knowledge);
@@ -508,13 +509,7 @@ impl World<'_> {
         for p in 0..m {
             let a = self.members[p];
             for k in 1..=contacts {
-                // Sparse: alternate neighbours p+1, p−1, p+2, …
-                let q = if k % 2 == 1 {
-                    (p + k.div_ceil(2)) % m
-                } else {
-                    (p + m - k / 2) % m
-                };
-                let b = self.members[q];
+                let b = self.members[contact(p + 1, p, k, m)];
                 let t = self.actor_trust.get(a, b);
                 self.actor_trust.set(a, b, t + step * (1.0 - t));
             }
@@ -1217,6 +1212,18 @@ impl World<'_> {
     }
 }
 
+/// The position of the `k`-th contact (k ≥ 1) in a list of `m` members, alternately after and
+/// before a place in it: `after`, `before − 1`, `after + 1`, `before − 2`, … cyclically. A member
+/// at position p has `after = p + 1`, `before = p` (its sharing partners, ODD 7.4); an actor not
+/// in the list has both at its insertion point (who notices its defection, ODD 7.11.6).
+pub(super) fn contact(after: usize, before: usize, k: usize, m: usize) -> usize {
+    if k % 2 == 1 {
+        (after + k.div_ceil(2) - 1) % m
+    } else {
+        (before + m - k / 2) % m
+    }
+}
+
 /// Effectiveness of the person in post: the learning curve after arrival and the dip before a
 /// known departure (docs/ODD.md 7.2).
 fn effectiveness(
@@ -1224,10 +1231,9 @@ fn effectiveness(
     month: u32,
     rot: &crate::scenario::RotationConfig,
     rotation_on: bool,
-    decay: Option<f64>,
+    decay: f64,
 ) -> f64 {
-    // `decay` is exp(−tenure / learning_months) from the run's table (bit for bit the same).
-    let decay = decay.unwrap_or_else(|| (-(a.tenure as f64) / rot.learning_months).exp());
+    // `decay` is exp(−tenure / learning_months), from the run's table.
     let learning = 1.0 - (1.0 - rot.arrival_effectiveness) * decay;
     // Without rotation nobody leaves, so nobody dips before leaving.
     let leaving = rotation_on

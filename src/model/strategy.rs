@@ -180,12 +180,7 @@ impl World<'_> {
                     let at = self.members.partition_point(|&b| b < j);
                     let after = at + usize::from(plan.cooperating[j]);
                     for k in 1..=contacts {
-                        let q = if k % 2 == 1 {
-                            (after + k.div_ceil(2) - 1) % m
-                        } else {
-                            (at + m - k / 2) % m
-                        };
-                        let b = self.members[q];
+                        let b = self.members[super::step::contact(after, at, k, m)];
                         let t = self.actor_trust.get(b, j);
                         self.actor_trust.set(b, j, t * (1.0 - loss));
                     }

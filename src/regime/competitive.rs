@@ -40,31 +40,17 @@ pub fn plan_independent(world: &World, plan: &mut Plan) {
             world.initiative_draw(j) < fc.initiative_rate * a.ambition
         };
     }
-    // In a large field the convenors are listed once (in id order), so that choosing among
-    // them costs each support organisation the number of tables, not of actors; a small field
-    // is scanned directly (no allocation). Both give the same choice.
-    let large = actors.len() > 64;
-    let mut convenors: Vec<usize> = Vec::new();
     for (m, a) in actors.iter().enumerate() {
         if plan.cooperating[m] || a.kind != ThirdPartyKind::SupportOrg || !a.is_active(month) {
             continue;
         }
-        // The convenor it trusts most (ties to the lower id).
-        let pick = |candidates: &mut dyn Iterator<Item = usize>| {
-            candidates.filter(|&f| f != m).max_by(|&x, &y| {
+        plan.backs[m] = (0..actors.len())
+            .filter(|&f| plan.convenes[f] && f != m)
+            .max_by(|&x, &y| {
                 world
                     .actor_trust(m, x)
                     .total_cmp(&world.actor_trust(m, y))
                     .then(y.cmp(&x))
-            })
-        };
-        plan.backs[m] = if large {
-            if convenors.is_empty() {
-                convenors.extend((0..actors.len()).filter(|&f| plan.convenes[f]));
-            }
-            pick(&mut convenors.iter().copied())
-        } else {
-            pick(&mut (0..actors.len()).filter(|&f| plan.convenes[f]))
-        };
+            });
     }
 }
