@@ -2,7 +2,7 @@
 //! and memory; names cannot act on a terminal; `check` refuses what `sweep` refuses. Each test
 //! is a regression test of a defect found by an adversarial round.
 
-use peacesim::model::{METRICS, simulate};
+use peacesim::model::{METRICS, RunOutcome, simulate};
 use peacesim::regime::built_in;
 use peacesim::scenario::{BASELINE_TOML, Scenario};
 use std::fs;
@@ -143,9 +143,11 @@ fn defect_4_extreme_accepted_violence_gives_finite_output_and_plots() {
 
 // ---- 5a. memory for large fields ------------------------------------------------------------
 
-fn bytes_for_third_parties(n: usize) -> usize {
+/// Bytes one run of `n` copies of the baseline's UN envoy allocates under `regime`, with
+/// `months` months of talks and no implementation.
+fn run_bytes(n: usize, regime: &str, months: u32) -> (usize, RunOutcome) {
     let mut s = Scenario::baseline();
-    s.world.horizon_months = 1;
+    s.world.horizon_months = months;
     s.world.implementation_months = 0;
     let template = s.third_parties[0].clone();
     s.third_parties = (0..n)
@@ -157,11 +159,15 @@ fn bytes_for_third_parties(n: usize) -> usize {
         .collect();
     s.regimes.hierarchical.lead = "M0".into();
     s.regimes.contact_group.facilitator = "M0".into();
-    let regime = built_in("competitive", &s).unwrap();
+    let regime = built_in(regime, &s).unwrap();
     let mut series = vec![0.0; s.total_months() * METRICS.len()];
     let before = allocated_bytes();
-    simulate(&s, regime.as_ref(), 7, &mut series);
-    allocated_bytes() - before
+    let outcome = simulate(&s, regime.as_ref(), 7, &mut series);
+    (allocated_bytes() - before, outcome)
+}
+
+fn bytes_for_third_parties(n: usize) -> usize {
+    run_bytes(n, "competitive", 1).0
 }
 
 /// Was 785 MB per worker thread for 10,000 third parties: trust among third parties was a
@@ -179,31 +185,15 @@ fn defect_5a_run_state_grows_linearly_with_third_parties() {
     assert!(large < 64 << 20, "10,000 third parties took {large} bytes");
 }
 
-/// Bytes a network of `n` third parties (copies of the baseline's UN envoy) allocates over a
-/// year of talks: trust among them is sparse, so it grows with the pairs that interact.
+/// Bytes a network of `n` third parties allocates over a year of talks: trust among them is
+/// sparse, so it grows with the pairs that interact.
 fn network_bytes(n: usize) -> usize {
-    let mut s = Scenario::baseline();
-    s.world.horizon_months = 12;
-    s.world.implementation_months = 0;
-    let template = s.third_parties[0].clone();
-    s.third_parties = (0..n)
-        .map(|k| {
-            let mut t = template.clone();
-            t.name = format!("M{k}");
-            t
-        })
-        .collect();
-    s.regimes.hierarchical.lead = "M0".into();
-    s.regimes.contact_group.facilitator = "M0".into();
-    let regime = built_in("network", &s).unwrap();
-    let mut series = vec![0.0; s.total_months() * METRICS.len()];
-    let before = allocated_bytes();
-    let outcome = simulate(&s, regime.as_ref(), 7, &mut series);
+    let (bytes, outcome) = run_bytes(n, "network", 12);
     assert!(
         outcome.defections > 0,
         "{n} members: no defection to notice"
     );
-    allocated_bytes() - before
+    bytes
 }
 
 /// A noticed defection lowered the trust of every member of a coordination in the defector, so
