@@ -14,10 +14,12 @@ use peacesim::experiment::{self, Design};
 use peacesim::model::{METRICS, random::run_seed, simulate_traced};
 use peacesim::output::{
     Input, Manifest, OutputTarget, ReportInfo, RunsWriter, StagedDir, chronicle, claim, events_csv,
-    plots, report_html, summary_csv, timeseries_csv,
+    plots, report_html, summary_csv, timeseries_csv, trajectories::TrajectoryWriter,
 };
 use peacesim::regime;
-use peacesim::scenario::{BASELINE_SOURCE, BASELINE_TOML, BUILT_IN_REGIMES, Scenario, printable};
+use peacesim::scenario::{
+    BASELINE_SOURCE, BASELINE_TOML, BUILT_IN_REGIMES, RecordLevel, Scenario, printable,
+};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
@@ -87,6 +89,11 @@ struct RunArgs {
     /// competitive, hierarchical, network, contact_group.
     #[arg(long, value_delimiter = ',')]
     regimes: Option<Vec<String>>,
+    /// Record every run's path (overrides experiment.record): `monthly` writes
+    /// trajectories.csv (one row per run and month), `agents` also agents.csv (one row per
+    /// run, month and third party), `off` neither.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_record)]
+    record: Option<RecordLevel>,
     /// Replace an existing output folder that peacesim did not write, deleting everything in
     /// it. Never the root, the current folder or one above it, $HOME or one above it, or a
     /// folder holding an input.
@@ -148,6 +155,11 @@ struct SweepArgs {
     /// Continue an interrupted sweep in its folder from its last checkpoint.
     #[arg(long)]
     resume: bool,
+    /// Record every run's path (overrides experiment.record): `monthly` writes
+    /// trajectories.csv, `agents` also agents.csv; `off` neither. A resumed sweep needs the
+    /// same level.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_record)]
+    record: Option<RecordLevel>,
     /// Replace an existing folder even if it holds an unfinished sweep or was not written by
     /// peacesim, deleting everything in it. Never the root, the current folder or one above
     /// it, $HOME or one above it, or a folder holding an input.
@@ -285,6 +297,11 @@ struct Overrides<'a> {
     replicates: Option<u64>,
     seed: Option<u64>,
     regimes: Option<&'a Vec<String>>,
+    record: Option<RecordLevel>,
+}
+
+fn parse_record(text: &str) -> Result<RecordLevel, String> {
+    RecordLevel::parse(text)
 }
 
 fn load(args: Overrides) -> Result<(Scenario, String), Failure> {
@@ -300,6 +317,9 @@ fn load(args: Overrides) -> Result<(Scenario, String), Failure> {
     }
     if let Some(s) = args.seed {
         scenario.experiment.seed = s;
+    }
+    if let Some(level) = args.record {
+        scenario.experiment.record = level;
     }
     if let Some(list) = args.regimes {
         for name in list {
@@ -324,6 +344,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         replicates: args.replicates,
         seed: args.seed,
         regimes: args.regimes.as_ref(),
+        record: args.record,
     })?;
     let threads = resolve_threads(args.threads)?;
     let regimes = regime::from_scenario(&scenario).map_err(Failure::Input)?;
@@ -347,12 +368,17 @@ fn run(args: RunArgs) -> Result<(), Failure> {
         .collect();
     let started = SystemTime::now();
     let bar = progress_bar(design.replicates, args.quiet);
-    let mut runs = RunsWriter::create(&staged.path("runs.csv"), names.clone())?;
-    let results = experiment::run(&scenario, &design, &mut runs, &mut |done| {
+    let runs = RunsWriter::create(&staged.path("runs.csv"), names.clone())?;
+    let trajectories = TrajectoryWriter::create(staged.dir(), &scenario)?;
+    let mut sinks = (runs, trajectories);
+    let results = experiment::run(&scenario, &design, &mut sinks, &mut |done| {
         bar.set_position(done)
     })?;
     bar.finish_and_clear();
-    runs.finish()?;
+    sinks.0.finish()?;
+    if let Some(t) = sinks.1 {
+        t.finish()?;
+    }
     staged.write_file("timeseries.csv", &timeseries_csv(&results)?)?;
     staged.write_file("summary.csv", &summary_csv(&results)?)?;
     let figures = if args.no_plots {
@@ -474,6 +500,7 @@ fn trace(args: TraceArgs) -> Result<(), Failure> {
         replicates: args.replicates,
         seed: args.seed,
         regimes: None,
+        record: None,
     })?;
     let regime = regime::built_in(&args.regime, &scenario).ok_or_else(|| {
         Failure::Input(format!(

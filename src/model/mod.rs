@@ -7,6 +7,7 @@
 mod agents;
 mod events;
 pub mod random;
+pub mod record;
 mod step;
 mod strategy;
 mod trust;
@@ -413,7 +414,20 @@ pub fn simulate(
     seed: u64,
     series: &mut [f64],
 ) -> RunOutcome {
-    run_months(scenario, regime, seed, series, false).outcome
+    run_months(scenario, regime, seed, series, false, None).outcome
+}
+
+/// Runs like [`simulate`] and appends the run's rows to `recorder` (started by the caller with
+/// the run's identifying fields). The outcome and series are exactly those of [`simulate`]:
+/// recording draws no random numbers.
+pub fn simulate_recorded(
+    scenario: &Scenario,
+    regime: &dyn Regime,
+    seed: u64,
+    series: &mut [f64],
+    recorder: &mut record::Recorder,
+) -> RunOutcome {
+    run_months(scenario, regime, seed, series, false, Some(recorder)).outcome
 }
 
 /// A traced run: its outcome, its chronicle and the state of every month.
@@ -463,6 +477,7 @@ fn run_months(
     seed: u64,
     series: &mut [f64],
     traced: bool,
+    mut recorder: Option<&mut record::Recorder>,
 ) -> Trace {
     let months = scenario.total_months();
     assert_eq!(
@@ -477,7 +492,11 @@ fn run_months(
     for t in 0..months {
         world.month = t as u32;
         world.step(regime, &mut plan);
-        world.record(&mut series[t * METRICS.len()..(t + 1) * METRICS.len()]);
+        let row = &mut series[t * METRICS.len()..(t + 1) * METRICS.len()];
+        world.record(row);
+        if let Some(rec) = recorder.as_deref_mut() {
+            world.record_rows(&plan, row, rec);
+        }
         if traced {
             snapshots.push(world.snapshot());
         }
@@ -499,7 +518,7 @@ pub fn simulate_traced(
     seed: u64,
     series: &mut [f64],
 ) -> Trace {
-    run_months(scenario, regime, seed, series, true)
+    run_months(scenario, regime, seed, series, true, None)
 }
 
 #[cfg(test)]

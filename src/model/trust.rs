@@ -151,6 +151,32 @@ impl TrustMatrix {
         ((self.row_sums[a] - self.get(a, a)) / (self.n - 1) as f64).clamp(0.0, 1.0)
     }
 
+    /// Mean of the others' trust in `b` (what `b` receives; recorded per agent, not used by
+    /// the model): O(actors) when dense, O(entries stored in `b`'s column) when sparse.
+    pub fn mean_in(&self, b: usize) -> f64 {
+        if self.n < 2 {
+            return 1.0;
+        }
+        let sum = match &self.storage {
+            Storage::Dense(values) => (0..self.n)
+                .filter(|&a| a != b)
+                .map(|a| values[a * self.n + b])
+                .sum::<f64>(),
+            Storage::Sparse { columns, .. } => {
+                let mut rows: Vec<u32> = columns[b].clone();
+                rows.sort_unstable();
+                rows.dedup();
+                let moved: f64 = rows
+                    .iter()
+                    .filter(|&&a| a as usize != b)
+                    .map(|&a| self.get(a as usize, b) - self.initial)
+                    .sum();
+                self.initial * (self.n - 1) as f64 + moved
+            }
+        };
+        (sum / (self.n - 1) as f64).clamp(0.0, 1.0)
+    }
+
     /// Mean trust among different actors.
     pub fn mean(&self) -> f64 {
         if self.n < 2 {
@@ -252,6 +278,11 @@ mod tests {
         }
         for a in 0..n {
             assert_eq!(dense.mean_of(a).to_bits(), sparse.mean_of(a).to_bits());
+            // What `a` receives: the same mean, summed in another order.
+            let direct = (0..n).filter(|&x| x != a).map(|x| dense.get(x, a)).sum::<f64>()
+                / (n - 1) as f64;
+            assert!((dense.mean_in(a) - direct).abs() < 1e-12);
+            assert!((sparse.mean_in(a) - direct).abs() < 1e-12, "actor {a}");
             for b in 0..n {
                 assert_eq!(dense.get(a, b).to_bits(), sparse.get(a, b).to_bits());
             }

@@ -10,6 +10,7 @@ mod report;
 pub mod sweep_files;
 pub mod target;
 mod trace;
+pub mod trajectories;
 
 pub use csv_files::{
     OUTCOME_FIELDS, RUNS_HEADER, RunsWriter, SUMMARY_HEADER, TIMESERIES_HEADER, outcome_fields,

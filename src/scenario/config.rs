@@ -69,6 +69,50 @@ pub struct ExperimentConfig {
     pub seed: u64,
     /// Regimes to compare, by name: competitive, hierarchical, network, contact_group.
     pub regimes: Vec<String>,
+    /// Per-run trajectories to record besides the outcomes: off, monthly (`trajectories.csv`,
+    /// one row per run and month) or agents (also `agents.csv`, one row per run, month and
+    /// third party). `--record` overrides it.
+    #[serde(skip_serializing_if = "RecordLevel::is_off")]
+    pub record: RecordLevel,
+}
+
+/// How much of each run's path is recorded (`experiment.record`, `--record`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordLevel {
+    /// Outcomes and averaged time series only.
+    #[default]
+    Off,
+    /// Also every run's monthly state (`trajectories.csv`).
+    Monthly,
+    /// Also every third party's monthly state (`agents.csv`, with `trajectories.csv`).
+    Agents,
+}
+
+impl RecordLevel {
+    /// The values `record` takes, as written.
+    pub const NAMES: [&'static str; 3] = ["off", "monthly", "agents"];
+
+    pub fn is_off(&self) -> bool {
+        *self == Self::Off
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    /// Parses `off`, `monthly` or `agents`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text {
+            "off" => Ok(Self::Off),
+            "monthly" => Ok(Self::Monthly),
+            "agents" => Ok(Self::Agents),
+            _ => Err(format!(
+                "{text:?} is not a record level; use one of: {}",
+                Self::NAMES.join(", ")
+            )),
+        }
+    }
 }
 
 impl Default for ExperimentConfig {
@@ -81,6 +125,7 @@ impl Default for ExperimentConfig {
                 "hierarchical".into(),
                 "network".into(),
             ],
+            record: RecordLevel::Off,
         }
     }
 }
