@@ -6,8 +6,8 @@ use peacesim::experiment::design::SweepPlan;
 use peacesim::experiment::sweep::{RegimeFactory, Shard, run_units};
 use peacesim::output::sweep_files::{
     CHECKPOINT, SENSITIVITY, SWEEP_RUNS, SweepWriter, check_shards, concatenate,
-    elementary_effects, fingerprint, sensitivity_csv, summarize, verify_shards, whole_checkpoint,
-    write_atomic, write_sweep_summary,
+    concatenate_recorded, elementary_effects, fingerprint, sensitivity_csv, summarize,
+    sweep_recorded_headers, verify_shards, whole_checkpoint, write_atomic, write_sweep_summary,
 };
 use peacesim::output::{Input, StagedDir, claim, plots};
 use peacesim::regime;
@@ -101,7 +101,11 @@ fn finalize(
 }
 
 pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
-    let scenario = Scenario::from_file(&args.file).map_err(|e| Failure::Input(e.to_string()))?;
+    let mut scenario =
+        Scenario::from_file(&args.file).map_err(|e| Failure::Input(e.to_string()))?;
+    if let Some(level) = args.record {
+        scenario.experiment.record = level;
+    }
     let source = args.file.display().to_string();
     let Some(config) = scenario.sweep.clone() else {
         return Err(Failure::Input(format!(
@@ -133,7 +137,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let mut writer = if args.resume {
         SweepWriter::resume(&target, &hash, shard, &plan, regimes.clone()).map_err(input)?
     } else {
-        SweepWriter::start(
+        SweepWriter::start_recording(
             &target,
             &hash,
             shard,
@@ -141,6 +145,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
             &plan,
             regimes.clone(),
             args.force,
+            sweep_recorded_headers(&scenario)?,
         )
         .map_err(input)?
     };
@@ -256,7 +261,8 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
         anyhow::anyhow!(format!("{e:#}").replace(&staging, &target.display().to_string()))
     };
     let written = concatenate(&shards, &plan, &staged.path(SWEEP_RUNS)).map_err(real_name)?;
-    let checkpoint = whole_checkpoint(staged.dir(), &hash, &plan, &regimes, written)?;
+    let recorded = concatenate_recorded(&shards, staged.dir()).map_err(real_name)?;
+    let checkpoint = whole_checkpoint(staged.dir(), &hash, &plan, &regimes, written, recorded)?;
     finalize(staged.dir(), &scenario, &plan, args.no_plots).map_err(real_name)?;
     let count = shards[0].checkpoint.shard_count;
     let units = 0..plan.units();

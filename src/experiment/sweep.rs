@@ -8,10 +8,12 @@
 //! A shard `i/N` runs the `i`-th of `N` contiguous blocks of units; concatenating the shards'
 //! rows in shard order gives exactly the rows of the whole sweep.
 
+use super::Recorded;
 use super::design::SweepPlan;
-use crate::model::{METRICS, RunOutcome, random::run_seed, simulate};
+use crate::model::record::Recorder;
+use crate::model::{METRICS, RunOutcome, random::run_seed, simulate, simulate_recorded};
 use crate::regime::Regime;
-use crate::scenario::Scenario;
+use crate::scenario::{RecordLevel, Scenario};
 use anyhow::{Result, anyhow};
 use rayon::prelude::*;
 use std::ops::Range;
@@ -19,6 +21,17 @@ use std::sync::Arc;
 
 /// Units per chunk: the unit of parallel work, ordered hand-over and checkpointing.
 pub const CHUNK_UNITS: u64 = 512;
+
+/// Units per chunk when runs are recorded: their rows are held a chunk at a time (about 40 KB
+/// a run monthly, 150 KB with agents, in the baseline). Each divides [`CHUNK_UNITS`], so
+/// checkpoint marks fall on the same units whatever the level.
+pub fn chunk_units(level: RecordLevel) -> u64 {
+    match level {
+        RecordLevel::Off => CHUNK_UNITS,
+        RecordLevel::Monthly => CHUNK_UNITS / 8,
+        RecordLevel::Agents => CHUNK_UNITS / 32,
+    }
+}
 
 /// One block of a sweep split over `count` machines or tasks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +75,8 @@ pub struct UnitResult {
     pub replicate: u64,
     pub seed: u64,
     pub outcomes: Vec<RunOutcome>,
+    /// Per regime, the recorded rows when `experiment.record` is on (else empty).
+    pub recorded: Vec<Recorded>,
 }
 
 /// Builds the regimes for a point's scenario (their parameters may be swept).
@@ -81,7 +96,8 @@ pub fn run_units(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()?;
-    let chunk_end = |start: u64| (start + CHUNK_UNITS).min(range.end);
+    let size = chunk_units(base.experiment.record);
+    let chunk_end = |start: u64| (start + size).min(range.end);
     let mut start = range.start;
     if start >= range.end {
         return Ok(());
@@ -139,9 +155,23 @@ fn compute_chunk(
             let (scenario, built) = &setups[point - first_point];
             let seed = run_seed(plan.seed, replicate);
             let mut series = vec![0.0; scenario.total_months() * METRICS.len()];
+            let level = scenario.experiment.record;
+            let mut recorder = (!level.is_off()).then(|| Recorder::new(level, scenario));
+            let mut recorded = Vec::new();
+            let (p, r) = (point.to_string(), replicate.to_string());
             let outcomes = built
                 .iter()
-                .map(|regime| simulate(scenario, regime.as_ref(), seed, &mut series))
+                .map(|regime| match &mut recorder {
+                    None => simulate(scenario, regime.as_ref(), seed, &mut series),
+                    Some(rec) => {
+                        rec.start(&[&p, regime.name(), &r]);
+                        let o =
+                            simulate_recorded(scenario, regime.as_ref(), seed, &mut series, rec);
+                        let (monthly, agents) = rec.take();
+                        recorded.push(Recorded { monthly, agents });
+                        o
+                    }
+                })
                 .collect();
             UnitResult {
                 unit,
@@ -149,6 +179,7 @@ fn compute_chunk(
                 replicate,
                 seed,
                 outcomes,
+                recorded,
             }
         })
         .collect())

@@ -228,14 +228,18 @@ mod tests {
                 let (mut a, mut b) = (vec![0.0; len], vec![0.0; len]);
                 let plain = simulate(&scenario, regime.as_ref(), seed, &mut a);
                 rec.start(&[name, "7"]);
-                let recorded = simulate_recorded(&scenario, regime.as_ref(), seed, &mut b, &mut rec);
+                let recorded =
+                    simulate_recorded(&scenario, regime.as_ref(), seed, &mut b, &mut rec);
                 assert_eq!(plain, recorded);
                 let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
                 assert_eq!(bits(&a), bits(&b));
                 let monthly = String::from_utf8(rec.monthly.clone()).unwrap();
                 let agents = String::from_utf8(rec.agents.clone()).unwrap();
                 assert_eq!(monthly.lines().count(), months);
-                assert_eq!(agents.lines().count(), months * scenario.third_parties.len());
+                assert_eq!(
+                    agents.lines().count(),
+                    months * scenario.third_parties.len()
+                );
                 let width = 2 + monthly_columns(&scenario).len();
                 for line in monthly.lines() {
                     assert!(line.starts_with(&format!("{name},7,")), "{line}");

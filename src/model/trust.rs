@@ -279,7 +279,10 @@ mod tests {
         for a in 0..n {
             assert_eq!(dense.mean_of(a).to_bits(), sparse.mean_of(a).to_bits());
             // What `a` receives: the same mean, summed in another order.
-            let direct = (0..n).filter(|&x| x != a).map(|x| dense.get(x, a)).sum::<f64>()
+            let direct = (0..n)
+                .filter(|&x| x != a)
+                .map(|x| dense.get(x, a))
+                .sum::<f64>()
                 / (n - 1) as f64;
             assert!((dense.mean_in(a) - direct).abs() < 1e-12);
             assert!((sparse.mean_in(a) - direct).abs() < 1e-12, "actor {a}");

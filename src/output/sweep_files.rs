@@ -31,6 +31,10 @@ use crate::experiment::{OUTCOMES, is_proportion, outcome_values};
 use crate::model::RunOutcome;
 use crate::model::random::run_seed;
 use crate::output::RUNS_HEADER;
+use crate::output::trajectories::{
+    TRAJECTORIES, agents_header, recorded_files, trajectories_header,
+};
+use crate::scenario::Scenario;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions};
@@ -73,6 +77,37 @@ pub struct Checkpoint {
     /// The running checksum at every multiple of [`mark_stride`]`(units_done)` units strictly
     /// between 0 and `units_done`: where a damaged file first differs, to within a stride.
     pub marks: Vec<Mark>,
+    /// The recorded trajectories (`experiment.record`), each holding exactly the units done:
+    /// absent when nothing is recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recorded: Vec<RecordedFile>,
+}
+
+/// A recorded file (`trajectories.csv`, `agents.csv`) at a checkpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordedFile {
+    pub name: String,
+    /// Its length holding exactly the units done.
+    pub bytes: u64,
+    /// FNV-1a 64-bit checksum of those bytes.
+    pub hash: String,
+}
+
+/// The recorded files of a sweep of `scenario` with their headers (identifying columns point,
+/// regime, replicate); empty when `experiment.record` is off.
+pub fn sweep_recorded_headers(scenario: &Scenario) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    let id = ["point", "regime", "replicate"];
+    let level = scenario.experiment.record;
+    let mut files = Vec::new();
+    for &name in recorded_files(level) {
+        let header = if name == TRAJECTORIES {
+            trajectories_header(&id, scenario)?
+        } else {
+            agents_header(&id)?
+        };
+        files.push((name, header));
+    }
+    Ok(files)
 }
 
 /// The running checksum of `sweep_runs.csv` at a unit boundary.
@@ -230,6 +265,9 @@ pub struct SweepWriter {
     regimes: Vec<String>,
     /// The running checksum of the CSV written so far (`checkpoint.csv_hash`).
     hash: Fnv64,
+    /// The recorded files, open for appending, with their running checksums, in the order of
+    /// `checkpoint.recorded`.
+    recorded: Vec<(File, Fnv64)>,
 }
 
 impl SweepWriter {
@@ -243,6 +281,31 @@ impl SweepWriter {
         plan: &SweepPlan,
         regimes: Vec<String>,
         force: bool,
+    ) -> Result<Self> {
+        Self::start_recording(
+            dir,
+            spec_hash,
+            shard,
+            units,
+            plan,
+            regimes,
+            force,
+            Vec::new(),
+        )
+    }
+
+    /// [`Self::start`], also creating the recorded files `recorded` (name, header), as
+    /// [`sweep_recorded_headers`] gives them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn start_recording(
+        dir: &Path,
+        spec_hash: &str,
+        shard: Shard,
+        units: std::ops::Range<u64>,
+        plan: &SweepPlan,
+        regimes: Vec<String>,
+        force: bool,
+        recorded: Vec<(&str, Vec<u8>)>,
     ) -> Result<Self> {
         check_replaceable(dir, force)?;
         if !force
@@ -271,6 +334,23 @@ impl SweepWriter {
         file.sync_all()?;
         let mut hash = Fnv64::default();
         hash.update(&header);
+        let mut files = Vec::new();
+        let mut entries = Vec::new();
+        for (name, header) in &recorded {
+            let path = staged.path(name);
+            let mut f =
+                File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+            f.write_all(header)?;
+            f.sync_all()?;
+            let mut h = Fnv64::default();
+            h.update(header);
+            entries.push(RecordedFile {
+                name: name.to_string(),
+                bytes: header.len() as u64,
+                hash: h.hex(),
+            });
+            files.push((f, h));
+        }
         let checkpoint = Checkpoint {
             format: CHECKPOINT_FORMAT,
             spec_hash: spec_hash.to_string(),
@@ -283,6 +363,7 @@ impl SweepWriter {
             csv_hash: hash.hex(),
             complete: false,
             marks: Vec::new(),
+            recorded: entries,
         };
         let mut writer = Self {
             dir: staged.dir().to_path_buf(),
@@ -290,6 +371,7 @@ impl SweepWriter {
             checkpoint,
             regimes,
             hash,
+            recorded: files,
         };
         writer.save_checkpoint()?;
         // The open CSV moves with its folder.
@@ -335,6 +417,20 @@ impl SweepWriter {
         }
         let units = shard.units(plan.units());
         verify_sweep_runs(dir, &checkpoint, plan, &regimes, units, RESUME_REMEDY)?;
+        verify_recorded(dir, &checkpoint, false, RESUME_REMEDY)?;
+        let mut recorded = Vec::new();
+        for r in &checkpoint.recorded {
+            let path = dir.join(&r.name);
+            let mut f = OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .with_context(|| format!("cannot reopen {}", path.display()))?;
+            f.set_len(r.bytes)?;
+            f.sync_all()?;
+            f.seek(SeekFrom::End(0))?;
+            let h = Fnv64::parse(&r.hash).context("checked by verify_recorded")?;
+            recorded.push((f, h));
+        }
         let path = dir.join(SWEEP_RUNS);
         let file = OpenOptions::new()
             .write(true)
@@ -351,6 +447,7 @@ impl SweepWriter {
             checkpoint,
             regimes,
             hash,
+            recorded,
         })
     }
 
@@ -371,14 +468,16 @@ impl SweepWriter {
             );
         }
         let units = self.checkpoint.unit_start..self.checkpoint.unit_end;
+        let remedy = "it was changed while the sweep ran. Run the sweep again with --force.";
         verify_sweep_runs(
             &self.dir,
             &self.checkpoint,
             plan,
             &self.regimes,
             units,
-            "it was changed while the sweep ran. Run the sweep again with --force.",
-        )
+            remedy,
+        )?;
+        verify_recorded(&self.dir, &self.checkpoint, true, remedy)
     }
 
     /// The first unit not yet done.
@@ -414,6 +513,24 @@ impl SweepWriter {
             }
         }
         let bytes = rows.into_inner()?;
+        // The recorded rows first: a file longer than its checkpoint is cut back on resume.
+        for (k, (file, hash)) in self.recorded.iter_mut().enumerate() {
+            let entry = &mut self.checkpoint.recorded[k];
+            let mut len = 0;
+            for u in results {
+                for r in &u.recorded {
+                    let part = if k == 0 { &r.monthly } else { &r.agents };
+                    file.write_all(part).with_context(|| {
+                        format!("cannot write {}", self.dir.join(&entry.name).display())
+                    })?;
+                    hash.update(part);
+                    len += part.len() as u64;
+                }
+            }
+            file.sync_data()?;
+            entry.bytes += len;
+            entry.hash = hash.hex();
+        }
         self.file.write_all(&bytes)?;
         self.file.sync_data()?;
         let cp = &mut self.checkpoint;
@@ -651,6 +768,110 @@ fn scan_rows(
 
 /// The running checksum of the first `len` bytes of `path`, and its values at each of `at`
 /// (ascending byte offsets, at most `len`).
+/// Checks the recorded files of a checkpoint: each at least (with `exact`, exactly) as long as
+/// the checkpoint says, and its first bytes the ones it vouches for.
+pub fn verify_recorded(dir: &Path, cp: &Checkpoint, exact: bool, remedy: &str) -> Result<()> {
+    for r in &cp.recorded {
+        let path = dir.join(&r.name);
+        let len = fs::metadata(&path)
+            .with_context(|| format!("{}: cannot be read; {remedy}", path.display()))?
+            .len();
+        if len < r.bytes || (exact && len != r.bytes) {
+            bail!(
+                "{}: is {len} bytes long, but its checkpoint says {} bytes: rows were lost, cut \
+                 or added; {remedy}",
+                path.display(),
+                r.bytes
+            );
+        }
+        let (_, hash) = hash_prefix(&path, r.bytes, &[])?;
+        if hash.hex() != r.hash {
+            bail!(
+                "{}: its first {} bytes are not the ones the checkpoint vouches for (their \
+                 checksum differs); {remedy}",
+                path.display(),
+                r.bytes
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Concatenates the shards' recorded files (those of the first shard's checkpoint), in shard
+/// order and under one header, into `dir`; checks that the bytes copied from each shard are the
+/// ones its checkpoint vouches for, and returns the whole sweep's entries.
+pub fn concatenate_recorded(shards: &[ShardFolder], dir: &Path) -> Result<Vec<RecordedFile>> {
+    let mut entries = Vec::new();
+    for (k, first) in shards[0].checkpoint.recorded.iter().enumerate() {
+        let out = dir.join(&first.name);
+        let target =
+            File::create(&out).with_context(|| format!("cannot write {}", out.display()))?;
+        let mut target = BufWriter::with_capacity(1 << 16, target);
+        let mut written = Fnv64::default();
+        let mut total = 0u64;
+        let mut buf = vec![0u8; 1 << 16];
+        for (i, s) in shards.iter().enumerate() {
+            let Some(entry) = s
+                .checkpoint
+                .recorded
+                .get(k)
+                .filter(|e| e.name == first.name)
+            else {
+                bail!(
+                    "{}: records no {} although {} does; {MERGE_REMEDY}",
+                    s.dir.display(),
+                    first.name,
+                    shards[0].dir.display()
+                );
+            };
+            let path = s.dir.join(&entry.name);
+            let file =
+                File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let mut reader = BufReader::new(file.take(entry.bytes));
+            let mut own = Fnv64::default();
+            // The header: the first line.
+            let mut header = Vec::new();
+            std::io::BufRead::read_until(&mut reader, b'\n', &mut header)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            own.update(&header);
+            if i == 0 {
+                target.write_all(&header)?;
+                written.update(&header);
+                total += header.len() as u64;
+            }
+            loop {
+                let n = reader
+                    .read(&mut buf)
+                    .with_context(|| format!("cannot copy {}", path.display()))?;
+                if n == 0 {
+                    break;
+                }
+                own.update(&buf[..n]);
+                written.update(&buf[..n]);
+                total += n as u64;
+                target
+                    .write_all(&buf[..n])
+                    .with_context(|| format!("cannot write {}", out.display()))?;
+            }
+            if own.hex() != entry.hash {
+                bail!(
+                    "{}: its rows are not the ones its checkpoint vouches for (the checksum \
+                     differs); {MERGE_REMEDY}",
+                    path.display()
+                );
+            }
+        }
+        let target = target.into_inner().map_err(|e| e.into_error())?;
+        target.sync_all()?;
+        entries.push(RecordedFile {
+            name: first.name.clone(),
+            bytes: total,
+            hash: written.hex(),
+        });
+    }
+    Ok(entries)
+}
+
 fn hash_prefix(path: &Path, len: u64, at: &[u64]) -> Result<(Vec<Fnv64>, Fnv64)> {
     let file = File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut reader = file.take(len);
@@ -779,6 +1000,7 @@ pub fn whole_checkpoint(
     plan: &SweepPlan,
     regimes: &[String],
     written: Fnv64,
+    recorded: Vec<RecordedFile>,
 ) -> Result<Checkpoint> {
     let remedy = "the merged file differs from what was copied into it; nothing was replaced. \
                   Run the merge again.";
@@ -823,6 +1045,7 @@ pub fn whole_checkpoint(
         csv_bytes,
         csv_hash: total.hex(),
         complete: true,
+        recorded,
         marks: boundaries
             .iter()
             .zip(&offsets)
@@ -1200,6 +1423,7 @@ pub fn verify_shards(shards: &[ShardFolder], plan: &SweepPlan, regimes: &[String
             shard.units(plan.units()),
             MERGE_REMEDY,
         )?;
+        verify_recorded(&s.dir, &s.checkpoint, false, MERGE_REMEDY)?;
     }
     Ok(())
 }

@@ -22,6 +22,7 @@ mod figures;
 mod invariants;
 mod output_safety;
 mod pairing;
+mod record;
 mod safe_output;
 mod scenarios;
 mod stylized_facts;
