@@ -984,3 +984,20 @@ fn a_scenario_file_that_is_not_a_regular_file_is_refused() {
     assert_mentions(&message, &["error: fifo.toml: ", "not a regular file"]);
     assert_catalogued(&message);
 }
+
+#[test]
+fn a_record_level_that_does_not_exist_lists_the_levels() {
+    rejected(
+        "run",
+        &edited(
+            "regimes = [\"competitive\", \"hierarchical\"]\n",
+            "regimes = [\"competitive\", \"hierarchical\"]\nrecord = \"daily\"\n",
+        ),
+        &[
+            "field `experiment.record`",
+            "line 7",
+            "unknown variant `daily`",
+            "`monthly`, `agents`",
+        ],
+    );
+}
