@@ -5,10 +5,12 @@ use anyhow::Context;
 use peacesim::experiment::design::SweepPlan;
 use peacesim::experiment::sweep::{RegimeFactory, Shard, run_units};
 use peacesim::output::sweep_files::{
-    CHECKPOINT, SENSITIVITY, SWEEP_RUNS, SweepWriter, check_shards, concatenate,
-    concatenate_recorded, elementary_effects, fingerprint, sensitivity_csv, summarize,
+    CHECKPOINT, SENSITIVITY, SWEEP_RUNS, SWEEP_SUMMARY, SweepSummary, SweepWriter, check_shards,
+    concatenate, concatenate_recorded, elementary_effects, fingerprint, sensitivity_csv, summarize,
     sweep_recorded_headers, verify_shards, whole_checkpoint, write_atomic, write_sweep_summary,
 };
+use peacesim::output::sweep_report::{SweepReportInfo, sweep_report_html, sweep_terminal_table};
+use peacesim::output::trajectories::recorded_files;
 use peacesim::output::{Input, StagedDir, claim, plots};
 use peacesim::regime;
 use peacesim::scenario::{Scenario, SweepDesign};
@@ -83,7 +85,7 @@ fn finalize(
     scenario: &Scenario,
     plan: &SweepPlan,
     no_plots: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<SweepSummary> {
     let regimes = scenario.experiment.regimes.clone();
     let summary = summarize(&dir.join(SWEEP_RUNS), plan, &regimes)?;
     write_sweep_summary(dir, plan, &summary)?;
@@ -95,9 +97,23 @@ fn finalize(
         Vec::new()
     };
     if !no_plots {
-        plots::write_sweep_figures(plan, &summary, &effects, dir)?;
+        let figures = plots::write_sweep_figures(plan, &summary, &effects, dir)?;
+        let mut files = vec![SWEEP_RUNS, SWEEP_SUMMARY];
+        if !effects.is_empty() {
+            files.push(SENSITIVITY);
+        }
+        files.extend(recorded_files(scenario.experiment.record));
+        let finished = now();
+        let info = SweepReportInfo {
+            scenario,
+            plan,
+            version: env!("CARGO_PKG_VERSION"),
+            finished: &finished,
+        };
+        let html = sweep_report_html(&info, &summary, &effects, &figures, &files);
+        write_atomic(dir, "report.html", html.as_bytes())?;
     }
-    Ok(())
+    Ok(summary)
 }
 
 pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
@@ -165,8 +181,10 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
     }
     let clock = Instant::now();
     let from = writer.next_unit();
-    let bar = progress_bar_of(units.end - units.start, args.quiet, "units");
-    bar.set_position(from - units.start);
+    // Progress in runs, as the closing line counts them (a unit runs every regime).
+    let per_unit = regimes.len() as u64;
+    let bar = progress_bar_of((units.end - units.start) * per_unit, args.quiet, "runs");
+    bar.set_position((from - units.start) * per_unit);
     let factory: &RegimeFactory = &built_in_regimes;
     run_units(
         &scenario,
@@ -176,24 +194,33 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         threads,
         &mut |chunk| {
             writer.write_chunk(&plan, chunk)?;
-            bar.set_position(writer.next_unit() - units.start);
+            bar.set_position((writer.next_unit() - units.start) * per_unit);
             Ok(())
         },
     )?;
     bar.finish_and_clear();
     // Never summarise, or mark complete, rows that are not the ones written.
     writer.verify(&plan)?;
-    if shard.is_whole() {
-        finalize(&target, &scenario, &plan, args.no_plots)?;
-    }
+    let summary = if shard.is_whole() {
+        Some(finalize(&target, &scenario, &plan, args.no_plots)?)
+    } else {
+        None
+    };
     write_atomic(&target, "manifest.json", &record.to_json(Some(now()))?)?;
     writer.finish()?;
     if !args.quiet {
+        if let Some(summary) = &summary {
+            print!(
+                "{}",
+                peacesim::scenario::printable(&sweep_terminal_table(&plan, summary))
+            );
+            println!();
+        }
         let runs = (units.end - from) * regimes.len() as u64;
         let secs = clock.elapsed().as_secs_f64();
         println!(
-            "{} design: {} points × {} regimes × {} replicates; {}{runs} runs in {secs:.1} s \
-             ({:.0} runs/s on {threads} threads) → {}/",
+            "{} design: {} points × {} regimes × {} replicates\n{}{runs} runs in {secs:.1} s \
+             ({:.0} runs/s on {threads} threads)\n→ {}/",
             plan.design.as_str(),
             plan.points.len(),
             regimes.len(),
@@ -263,7 +290,7 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
     let written = concatenate(&shards, &plan, &staged.path(SWEEP_RUNS)).map_err(real_name)?;
     let recorded = concatenate_recorded(&shards, staged.dir()).map_err(real_name)?;
     let checkpoint = whole_checkpoint(staged.dir(), &hash, &plan, &regimes, written, recorded)?;
-    finalize(staged.dir(), &scenario, &plan, args.no_plots).map_err(real_name)?;
+    let summary = finalize(staged.dir(), &scenario, &plan, args.no_plots).map_err(real_name)?;
     let count = shards[0].checkpoint.shard_count;
     let units = 0..plan.units();
     let source = format!("merge of {count} shards");
@@ -285,6 +312,11 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
     )?;
     let written = staged.commit()?;
     if !args.quiet {
+        print!(
+            "{}",
+            peacesim::scenario::printable(&sweep_terminal_table(&plan, &summary))
+        );
+        println!();
         println!(
             "merged {count} shards: {} points × {} regimes × {} replicates → {}/",
             plan.points.len(),

@@ -8,6 +8,7 @@ mod manifest;
 pub mod plots;
 mod report;
 pub mod sweep_files;
+pub mod sweep_report;
 pub mod target;
 mod trace;
 pub mod trajectories;

@@ -47,7 +47,7 @@ pub struct ReportInfo<'a> {
     pub finished: &'a str,
 }
 
-fn value(outcome: &str, x: f64) -> String {
+pub(crate) fn value(outcome: &str, x: f64) -> String {
     if is_proportion(outcome) {
         format!("{:.1}%", 100.0 * x)
     } else if x.abs() >= 100.0 {
@@ -59,7 +59,7 @@ fn value(outcome: &str, x: f64) -> String {
     }
 }
 
-fn signed(outcome: &str, x: f64) -> String {
+pub(crate) fn signed(outcome: &str, x: f64) -> String {
     let v = if is_proportion(outcome) {
         format!("{:+.1} pp", 100.0 * x)
     } else {
@@ -129,7 +129,7 @@ fn summary_table(results: &Results) -> String {
     s
 }
 
-const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1200px;\
+pub(crate) const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1200px;\
 margin:2em auto;padding:0 1em;color:#222;line-height:1.45}h1{font-size:1.9em;margin-bottom:.2em}\
 h2{margin-top:2em;border-bottom:2px solid #ddd;padding-bottom:.2em}.meta{color:#555}\
 table{border-collapse:collapse;width:100%;font-size:.95em}th,td{border:1px solid #ccc;\

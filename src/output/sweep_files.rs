@@ -1069,16 +1069,29 @@ pub struct SweepSummary {
     pub points: usize,
     /// `[(point × regimes + regime) × OUTCOMES + outcome]`: see [`SweepSummary::moments`].
     pub moments: Vec<Moments>,
+    /// The regime differences are taken from: `competitive` if run, else the first.
+    pub reference: usize,
+    /// Like `moments`: the paired difference from the reference regime, over the replicates of
+    /// the point where both are defined (empty for the reference itself).
+    pub differences: Vec<Moments>,
 }
 
 impl SweepSummary {
     /// Empty moments for `points` points under `regimes`.
     pub fn new(points: usize, regimes: &[String]) -> Self {
+        let cells = points * regimes.len() * OUTCOMES.len();
         Self {
             regimes: regimes.to_vec(),
             points,
-            moments: vec![Moments::default(); points * regimes.len() * OUTCOMES.len()],
+            moments: vec![Moments::default(); cells],
+            reference: regimes.iter().position(|r| r == "competitive").unwrap_or(0),
+            differences: vec![Moments::default(); cells],
         }
+    }
+
+    /// The paired difference of `outcome` at `point` between `regime` and the reference.
+    pub fn difference(&self, point: usize, regime: usize, outcome: usize) -> &Moments {
+        &self.differences[self.index(point, regime, outcome)]
     }
 
     fn index(&self, point: usize, regime: usize, outcome: usize) -> usize {
@@ -1152,6 +1165,28 @@ pub fn summarize(csv_path: &Path, plan: &SweepPlan, regimes: &[String]) -> Resul
     let mut reader = csv::Reader::from_reader(BufReader::new(file));
     let k = plan.names.len();
     let mut summary = SweepSummary::new(plan.points.len(), regimes);
+    // The rows of one unit (point × replicate), one per regime, are consecutive: they are held
+    // until the unit is complete, then paired with the reference regime's.
+    type Values = [Option<f64>; OUTCOMES.len()];
+    let mut unit: Option<(usize, String)> = None;
+    let mut held: Vec<Option<Values>> = vec![None; regimes.len()];
+    let pair = |summary: &mut SweepSummary, point: usize, held: &mut Vec<Option<Values>>| {
+        if let Some(base) = held[summary.reference] {
+            for (r, vals) in held.iter().enumerate() {
+                let Some(vals) = vals else { continue };
+                if r == summary.reference {
+                    continue;
+                }
+                for (o, (v, b)) in vals.iter().zip(&base).enumerate() {
+                    if let (Some(x), Some(b)) = (v, b) {
+                        let i = summary.index(point, r, o);
+                        summary.differences[i].push(x - b);
+                    }
+                }
+            }
+        }
+        held.iter_mut().for_each(|h| *h = None);
+    };
     for (line, record) in reader.records().enumerate() {
         let record = record.with_context(|| format!("{}: row {}", csv_path.display(), line + 2))?;
         let fields: Vec<&str> = record.iter().collect();
@@ -1166,11 +1201,25 @@ pub fn summarize(csv_path: &Path, plan: &SweepPlan, regimes: &[String]) -> Resul
             bail!(bad());
         }
         let outcome = outcome_from_fields(&fields[4 + k..]).with_context(bad)?;
-        for (o, v) in outcome_values(&outcome).into_iter().enumerate() {
+        let values = outcome_values(&outcome);
+        for (o, v) in values.into_iter().enumerate() {
             if let Some(x) = v {
                 summary.moments_mut(point, r, o).push(x);
             }
         }
+        let replicate = fields.get(2 + k).with_context(bad)?;
+        if unit
+            .as_ref()
+            .is_some_and(|(p, rep)| (*p, rep.as_str()) != (point, *replicate))
+        {
+            let (p, _) = unit.take().expect("checked");
+            pair(&mut summary, p, &mut held);
+        }
+        unit = Some((point, replicate.to_string()));
+        held[r] = Some(values);
+    }
+    if let Some((p, _)) = unit {
+        pair(&mut summary, p, &mut held);
     }
     Ok(summary)
 }
@@ -1200,10 +1249,13 @@ pub fn write_sweep_summary_to(
     let mut out = csv::Writer::from_writer(w);
     let header: Vec<String> = std::iter::once("point".to_string())
         .chain(plan.names.iter().cloned())
-        .chain(["regime", "outcome", "n", "mean", "ci_low", "ci_high"].map(String::from))
+        // After the point and parameters, the columns of `summary.csv`.
+        .chain(crate::output::SUMMARY_HEADER.map(String::from))
         .collect();
     out.write_record(&header)?;
-    let mut record: Vec<String> = Vec::with_capacity(plan.names.len() + 7);
+    let mut record: Vec<String> = Vec::with_capacity(plan.names.len() + 12);
+    let reference = &summary.regimes[summary.reference];
+    let none = Moments::default();
     for (p, values) in plan.points.iter().enumerate() {
         let point = p.to_string();
         let params: Vec<String> = values.iter().map(|&v| fmt_param(v)).collect();
@@ -1215,6 +1267,13 @@ pub fn write_sweep_summary_to(
                 } else {
                     m.ci95()
                 };
+                // The reference's difference from itself is not a result: left empty.
+                let d = if r == summary.reference {
+                    &none
+                } else {
+                    summary.difference(p, r, k)
+                };
+                let dci = d.ci95();
                 record.clear();
                 record.push(point.clone());
                 record.extend(params.iter().cloned());
@@ -1225,6 +1284,11 @@ pub fn write_sweep_summary_to(
                     fmt_opt(m.mean()),
                     fmt_opt(ci.map(|c| c.0)),
                     fmt_opt(ci.map(|c| c.1)),
+                    reference.clone(),
+                    d.n.to_string(),
+                    fmt_opt(d.mean()),
+                    fmt_opt(dci.map(|c| c.0)),
+                    fmt_opt(dci.map(|c| c.1)),
                 ]);
                 out.write_record(&record)?;
             }

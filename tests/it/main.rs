@@ -28,4 +28,5 @@ mod scenarios;
 mod stylized_facts;
 mod sweep;
 mod sweep_integrity;
+mod sweep_report;
 mod validation;

@@ -1237,8 +1237,7 @@ values = [1, 2, 3]
         .chain(params)
         .map(String::from)
         .collect();
-    expected_summary
-        .extend(["regime", "outcome", "n", "mean", "ci_low", "ci_high"].map(String::from));
+    expected_summary.extend(peacesim::output::SUMMARY_HEADER.map(String::from));
     assert_eq!(sh, expected_summary);
     let agreement: Vec<&Vec<String>> = srows.iter().filter(|r| r[4] == "agreement").collect();
     assert_eq!(agreement.len(), points * REGIMES.len());

@@ -58,15 +58,16 @@ pub fn write_sweep_figures(
     summary: &SweepSummary,
     effects: &[Effect],
     dir: &Path,
-) -> Result<()> {
+) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
     if plan.points.is_empty() || plan.names.is_empty() || summary.regimes.is_empty() {
-        return Ok(());
+        return Ok(out);
     }
     match (plan.design, plan.names.len()) {
         (SweepDesign::Morris, _) => {
             let figure = SensitivityFigure::new(plan, summary, effects, "agreement");
             if !figure.effects.is_empty() {
-                save(&figure, dir, "sensitivity")?;
+                out.push(("sensitivity".into(), save(&figure, dir, "sensitivity")?));
             }
         }
         (SweepDesign::Grid, 1) => {
@@ -78,24 +79,29 @@ pub fn write_sweep_figures(
                     heading,
                     y_desc,
                 };
-                save(&figure, dir, &format!("sweep_{outcome}"))?;
+                let stem = format!("sweep_{outcome}");
+                let svg = save(&figure, dir, &stem)?;
+                out.push((stem, svg));
             }
         }
         (SweepDesign::Grid, 2) => {
-            save(
+            let svg = save(
                 &HeatmapFigure::agreement(plan, summary),
                 dir,
                 "heatmap_agreement",
             )?;
+            out.push(("heatmap_agreement".into(), svg));
             if let Some(figure) = HeatmapFigure::difference(plan, summary) {
-                save(&figure, dir, "heatmap_difference")?;
+                let svg = save(&figure, dir, "heatmap_difference")?;
+                out.push(("heatmap_difference".into(), svg));
             }
         }
         _ => {
-            save(&ScatterFigure { plan, summary }, dir, "sweep_scatter")?;
+            let svg = save(&ScatterFigure { plan, summary }, dir, "sweep_scatter")?;
+            out.push(("sweep_scatter".into(), svg));
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 // ---- helpers -------------------------------------------------------------------------------
