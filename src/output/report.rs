@@ -59,14 +59,18 @@ pub(crate) fn value(outcome: &str, x: f64) -> String {
     }
 }
 
+/// A signed difference, with a true minus sign; a value that rounds to zero gets no sign.
 pub(crate) fn signed(outcome: &str, x: f64) -> String {
-    let v = if is_proportion(outcome) {
-        format!("{:+.1} pp", 100.0 * x)
+    let magnitude = if is_proportion(outcome) {
+        format!("{:.1} pp", 100.0 * x.abs())
     } else {
-        let s = value(outcome, x.abs());
-        format!("{}{s}", if x < 0.0 { "−" } else { "+" })
+        value(outcome, x.abs())
     };
-    v.replace("+-", "−")
+    if magnitude.trim_start_matches(['0', '.']).starts_with(' ') || magnitude == "0.00" {
+        // Only zeros before the unit (or no unit): zero at this precision.
+        return magnitude;
+    }
+    format!("{}{magnitude}", if x < 0.0 { "−" } else { "+" })
 }
 
 fn summary_table(results: &Results) -> String {
@@ -201,4 +205,20 @@ pub fn report_html(info: &ReportInfo, results: &Results, figures: &[(String, Str
          and SVG.</p>\n</body>\n</html>\n",
     );
     html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signed;
+
+    #[test]
+    fn differences_carry_a_true_minus_and_zero_no_sign() {
+        assert_eq!(signed("agreement", -0.0001), "0.0 pp");
+        assert_eq!(signed("agreement", 0.0), "0.0 pp");
+        assert_eq!(signed("agreement", -0.123), "−12.3 pp");
+        assert_eq!(signed("agreement", 0.05), "+5.0 pp");
+        assert_eq!(signed("cumulative_violence", -0.001), "0.00");
+        assert_eq!(signed("cumulative_violence", -12.34), "−12.3");
+        assert_eq!(signed("cumulative_violence", 3.0), "+3.00");
+    }
 }
