@@ -9,6 +9,7 @@ use peacesim::output::sweep_files::{
     elementary_effects, fingerprint, sensitivity_csv, summarize, verify_shards, whole_checkpoint,
     write_atomic, write_sweep_summary,
 };
+use peacesim::output::sobol_files::{sobol_indices, sobol_sensitivity_csv};
 use peacesim::output::{Input, StagedDir, claim, plots};
 use peacesim::regime;
 use peacesim::scenario::{Scenario, SweepDesign};
@@ -76,7 +77,7 @@ impl SweepManifest<'_> {
     }
 }
 
-/// Writes the summary, the sensitivity analysis (Morris) and the plots of a complete sweep
+/// Writes the summary, the sensitivity analysis (Morris or Sobol') and the plots of a complete sweep
 /// whose rows are in `dir/sweep_runs.csv`.
 fn finalize(
     dir: &Path,
@@ -94,8 +95,18 @@ fn finalize(
     } else {
         Vec::new()
     };
+    let sobol = if plan.design == SweepDesign::Sobol {
+        let rows = sobol_indices(plan, &summary);
+        write_atomic(dir, SENSITIVITY, &sobol_sensitivity_csv(&rows)?)?;
+        rows
+    } else {
+        Vec::new()
+    };
     if !no_plots {
         plots::write_sweep_figures(plan, &summary, &effects, dir)?;
+        if !sobol.is_empty() {
+            plots::write_sobol_figure(plan, &sobol, dir)?;
+        }
     }
     Ok(())
 }

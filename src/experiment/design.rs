@@ -1,7 +1,9 @@
 //! Sweep designs: the points a sweep visits. A grid takes every combination; a Latin hypercube
 //! (McKay, Beckman & Conover 1979) spreads `samples` points so each parameter's range is cut
 //! into `samples` strata, each hit once; Morris's design (Morris 1991) walks `samples`
-//! trajectories that move one parameter at a time, for elementary effects.
+//! trajectories that move one parameter at a time, for elementary effects; Saltelli's design
+//! (Saltelli et al. 2010) takes `samples` base rows of `k + 2` points from a scrambled Sobol'
+//! sequence, for Sobol' indices ([`super::sobol`]).
 
 use crate::scenario::{Scenario, SweepConfig, SweepDesign, sweep};
 use rand::{RngExt, SeedableRng};
@@ -52,6 +54,15 @@ impl SweepPlan {
             ),
             SweepDesign::Morris => {
                 morris(sweep.samples.unwrap_or(2), sweep.levels, &ranges, &mut rng)
+            }
+            SweepDesign::Sobol => {
+                // The scrambling seed is the design stream's first draw.
+                let unit = super::sobol::saltelli_unit(
+                    sweep.samples.unwrap_or(super::sobol::MIN_BASE_SAMPLES),
+                    ranges.len(),
+                    rng.random(),
+                );
+                (unit.iter().map(|u| scale(u, &ranges)).collect(), Vec::new())
             }
         };
         let points = points
