@@ -24,6 +24,7 @@ mod output_safety;
 mod pairing;
 mod safe_output;
 mod scenarios;
+mod sobol;
 mod stylized_facts;
 mod sweep;
 mod sweep_integrity;
