@@ -4,12 +4,12 @@ use super::{Failure, MergeArgs, SweepArgs, progress_bar_of};
 use anyhow::Context;
 use peacesim::experiment::design::SweepPlan;
 use peacesim::experiment::sweep::{RegimeFactory, Shard, run_units};
+use peacesim::output::sobol_files::{sobol_indices, sobol_sensitivity_csv};
 use peacesim::output::sweep_files::{
     CHECKPOINT, SENSITIVITY, SWEEP_RUNS, SweepWriter, check_shards, concatenate,
     elementary_effects, fingerprint, sensitivity_csv, summarize, verify_shards, whole_checkpoint,
     write_atomic, write_sweep_summary,
 };
-use peacesim::output::sobol_files::{sobol_indices, sobol_sensitivity_csv};
 use peacesim::output::{Input, StagedDir, claim, plots};
 use peacesim::regime;
 use peacesim::scenario::{Scenario, SweepDesign};

@@ -181,8 +181,16 @@ fn a_sobol_sweep_writes_indices_that_follow_from_its_summary() {
             assert_eq!(row[4], "16", "{row:?}");
             assert!((number(&row[5]) - v).abs() < 1e-5, "{row:?}: V = {v}");
             let tolerance = 1e-4 / v.max(1e-3);
-            assert!((number(&row[6]) - s1[i]).abs() < tolerance, "{row:?}: S1 = {}", s1[i]);
-            assert!((number(&row[9]) - st[i]).abs() < tolerance, "{row:?}: ST = {}", st[i]);
+            assert!(
+                (number(&row[6]) - s1[i]).abs() < tolerance,
+                "{row:?}: S1 = {}",
+                s1[i]
+            );
+            assert!(
+                (number(&row[9]) - st[i]).abs() < tolerance,
+                "{row:?}: ST = {}",
+                st[i]
+            );
         }
     }
 }
@@ -238,7 +246,11 @@ fn bad_sobol_settings_are_refused_naming_the_field() {
         for n in ["sweep.samples", needle, "N·(k + 2)"] {
             assert!(err.contains(n), "samples = {samples}: no {n:?} in {err}");
         }
-        assert!(!out.exists(), "samples = {samples}: {} written", out.display());
+        assert!(
+            !out.exists(),
+            "samples = {samples}: {} written",
+            out.display()
+        );
     }
     // Without samples.
     let text = fs::read_to_string(sobol_scenario(tmp.path(), 16, 2))

@@ -17,7 +17,11 @@ const OUTCOME: &str = "agreement";
 
 /// Writes `sensitivity.png` and `sensitivity.svg` into `dir` (nothing if the agreement rate
 /// has no rows).
-pub fn write_sobol_figure(plan: &SweepPlan, rows: &[SobolRow], dir: &std::path::Path) -> Result<()> {
+pub fn write_sobol_figure(
+    plan: &SweepPlan,
+    rows: &[SobolRow],
+    dir: &std::path::Path,
+) -> Result<()> {
     let figure = SobolFigure::new(plan, rows);
     if !figure.panels.is_empty() {
         save(&figure, dir, "sensitivity")?;
@@ -61,10 +65,7 @@ impl<'a> SobolFigure<'a> {
                     panels.push(Panel {
                         regime: &row.regime,
                         from,
-                        column: regimes
-                            .iter()
-                            .position(|r| *r == row.regime)
-                            .unwrap_or(0),
+                        column: regimes.iter().position(|r| *r == row.regime).unwrap_or(0),
                         row: usize::from(from.is_some()),
                         n: row.n,
                         indices: Vec::new(),
@@ -154,7 +155,10 @@ impl Figure for SobolFigure<'_> {
                 {
                     area.draw(&Text::new(
                         format!("differences are taken from {reference}"),
-                        (area.dim_in_pixel().0 as i32 / 2, area.dim_in_pixel().1 as i32 / 2),
+                        (
+                            area.dim_in_pixel().0 as i32 / 2,
+                            area.dim_in_pixel().1 as i32 / 2,
+                        ),
                         text(17.0)
                             .color(&BLACK.mix(0.6))
                             .pos(centred(HPos::Center, VPos::Center)),
