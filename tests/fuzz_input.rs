@@ -555,6 +555,7 @@ fn expected_points(sweep: &SweepConfig) -> u128 {
             .unwrap_or(u128::MAX),
         SweepDesign::Lhs => sweep.samples.map_or(0, u128::from),
         SweepDesign::Morris => sweep.samples.map_or(0, |r| u128::from(r) * (k + 1)),
+        SweepDesign::Sobol => sweep.samples.map_or(0, |n| u128::from(n) * (k + 2)),
     }
 }
 
@@ -1698,6 +1699,7 @@ const TOKENS: &[&str] = &[
     "grid",
     "lhs",
     "morris",
+    "sobol",
     "parameters",
     "path",
     "values",

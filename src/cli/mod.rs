@@ -51,7 +51,7 @@ enum Command {
     Trace(TraceArgs),
     /// Run the parameter sweep of a scenario's [sweep] table: every point × regime × replicate,
     /// streamed to sweep_runs.csv with checkpoints; then sweep_summary.csv, plots and, for a
-    /// Morris design, sensitivity.csv.
+    /// Morris or Sobol' design, sensitivity.csv.
     Sweep(SweepArgs),
     /// Merge the folders of a sharded sweep (--shard i/N) into the files of the whole sweep.
     Merge(MergeArgs),

@@ -4,6 +4,7 @@ use super::{Failure, MergeArgs, SweepArgs, progress_bar_of};
 use anyhow::Context;
 use peacesim::experiment::design::SweepPlan;
 use peacesim::experiment::sweep::{RegimeFactory, Shard, run_units};
+use peacesim::output::sobol_files::{sobol_indices, sobol_sensitivity_csv};
 use peacesim::output::sweep_files::{
     CHECKPOINT, SENSITIVITY, SWEEP_RUNS, SWEEP_SUMMARY, SweepSummary, SweepWriter, check_shards,
     concatenate, concatenate_recorded, elementary_effects, fingerprint, sensitivity_csv, summarize,
@@ -78,7 +79,7 @@ impl SweepManifest<'_> {
     }
 }
 
-/// Writes the summary, the sensitivity analysis (Morris) and the plots of a complete sweep
+/// Writes the summary, the sensitivity analysis (Morris or Sobol') and the plots of a complete sweep
 /// whose rows are in `dir/sweep_runs.csv`.
 fn finalize(
     dir: &Path,
@@ -96,10 +97,22 @@ fn finalize(
     } else {
         Vec::new()
     };
+    let sobol = if plan.design == SweepDesign::Sobol {
+        let rows = sobol_indices(plan, &summary);
+        write_atomic(dir, SENSITIVITY, &sobol_sensitivity_csv(&rows)?)?;
+        rows
+    } else {
+        Vec::new()
+    };
     if !no_plots {
-        let figures = plots::write_sweep_figures(plan, &summary, &effects, dir)?;
+        let mut figures = plots::write_sweep_figures(plan, &summary, &effects, dir)?;
+        if !sobol.is_empty()
+            && let Some(svg) = plots::write_sobol_figure(plan, &sobol, dir)?
+        {
+            figures.push(("sensitivity".to_string(), svg));
+        }
         let mut files = vec![SWEEP_RUNS, SWEEP_SUMMARY];
-        if !effects.is_empty() {
+        if !effects.is_empty() || !sobol.is_empty() {
             files.push(SENSITIVITY);
         }
         files.extend(recorded_files(scenario.experiment.record));
@@ -110,7 +123,7 @@ fn finalize(
             version: env!("CARGO_PKG_VERSION"),
             finished: &finished,
         };
-        let html = sweep_report_html(&info, &summary, &effects, &figures, &files);
+        let html = sweep_report_html(&info, &summary, &effects, &sobol, &figures, &files);
         write_atomic(dir, "report.html", html.as_bytes())?;
     }
     Ok(summary)

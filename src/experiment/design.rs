@@ -1,7 +1,9 @@
 //! Sweep designs: the points a sweep visits. A grid takes every combination; a Latin hypercube
 //! (McKay, Beckman & Conover 1979) spreads `samples` points so each parameter's range is cut
 //! into `samples` strata, each hit once; Morris's design (Morris 1991) walks `samples`
-//! trajectories that move one parameter at a time, for elementary effects.
+//! trajectories that move one parameter at a time, for elementary effects; Saltelli's design
+//! (Saltelli et al. 2010) takes `samples` base rows of `k + 2` points from a scrambled Sobol'
+//! sequence, for Sobol' indices ([`super::sobol`]).
 
 use crate::scenario::{Scenario, SweepConfig, SweepDesign, sweep};
 use rand::{RngExt, SeedableRng};
@@ -52,6 +54,15 @@ impl SweepPlan {
             ),
             SweepDesign::Morris => {
                 morris(sweep.samples.unwrap_or(2), sweep.levels, &ranges, &mut rng)
+            }
+            SweepDesign::Sobol => {
+                // The scrambling seed is the design stream's first draw.
+                let unit = super::sobol::saltelli_unit(
+                    sweep.samples.unwrap_or(super::sobol::MIN_BASE_SAMPLES),
+                    ranges.len(),
+                    rng.random(),
+                );
+                (unit.iter().map(|u| scale(u, &ranges)).collect(), Vec::new())
             }
         };
         let points = points
@@ -258,6 +269,27 @@ mod tests {
             assert_eq!(strata, (0..10).collect::<Vec<_>>());
         }
         assert_eq!(plan, SweepPlan::new(&s, &config(SweepDesign::Lhs, 10)));
+    }
+
+    #[test]
+    fn sobol_plans_n_rows_of_k_plus_2_points_in_range_reproducibly() {
+        let s = Scenario::baseline();
+        let plan = SweepPlan::new(&s, &config(SweepDesign::Sobol, 16));
+        assert_eq!(plan.points.len(), 16 * (2 + 2));
+        for p in &plan.points {
+            for (v, &(lo, hi)) in p.iter().zip(&plan.ranges) {
+                assert!((lo..=hi).contains(v), "{p:?}");
+            }
+        }
+        for row in plan.points.chunks_exact(4) {
+            // A, AB_1, AB_2, B: AB_i is A with column i from B.
+            assert_eq!(row[1], vec![row[3][0], row[0][1]]);
+            assert_eq!(row[2], vec![row[0][0], row[3][1]]);
+        }
+        assert_eq!(plan, SweepPlan::new(&s, &config(SweepDesign::Sobol, 16)));
+        let mut reseeded = config(SweepDesign::Sobol, 16);
+        reseeded.seed = Some(10);
+        assert_ne!(plan.points, SweepPlan::new(&s, &reseeded).points);
     }
 
     #[test]

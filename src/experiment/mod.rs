@@ -7,6 +7,7 @@
 //! any number of threads.
 
 pub mod design;
+pub mod sobol;
 pub mod stats;
 pub mod sweep;
 pub mod validation;

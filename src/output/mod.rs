@@ -7,6 +7,7 @@ mod folder;
 mod manifest;
 pub mod plots;
 mod report;
+pub mod sobol_files;
 pub mod sweep_files;
 pub mod sweep_report;
 pub mod target;

@@ -3,6 +3,7 @@
 //! compact terminal table.
 
 use super::report::{STYLE, escape, signed, value};
+use super::sobol_files::SobolRow;
 use super::sweep_files::{Effect, SweepSummary};
 use crate::experiment::design::SweepPlan;
 use crate::experiment::stats::Moments;
@@ -167,6 +168,7 @@ pub fn sweep_report_html(
     info: &SweepReportInfo,
     summary: &SweepSummary,
     effects: &[Effect],
+    sobol: &[SobolRow],
     figures: &[(String, String)],
     files: &[&str],
 ) -> String {
@@ -284,11 +286,20 @@ pub fn sweep_report_html(
     );
 
     for (stem, svg) in figures {
-        let (heading, caption) = FIGURES
-            .iter()
-            .find(|(f, _, _)| f == stem)
-            .map(|(_, h, c)| (*h, *c))
-            .unwrap_or((stem.as_str(), ""));
+        let (heading, caption) = if plan.design == SweepDesign::Sobol && stem == "sensitivity" {
+            (
+                "Sensitivity (Sobol' indices)",
+                "First-order (S1) and total (ST) Sobol' indices of the agreement rate, with \
+                 bootstrap 95% intervals, per regime and for each regime's paired difference \
+                 from the reference.",
+            )
+        } else {
+            FIGURES
+                .iter()
+                .find(|(f, _, _)| f == stem)
+                .map(|(_, h, c)| (*h, *c))
+                .unwrap_or((stem.as_str(), ""))
+        };
         let _ = write!(
             html,
             "<h2>{}</h2>\n<figure id=\"{}\">\n{svg}\n<figcaption>{}</figcaption>\n</figure>\n",
@@ -322,6 +333,46 @@ pub fn sweep_report_html(
              of the parameter (Morris 1991; Campolongo et al. 2007): μ* ranks importance, μ \
              gives the direction, σ large against μ* means interactions or non-linearity. Every \
              outcome is in sensitivity.csv.</p>\n",
+        );
+    }
+
+    if !sobol.is_empty() {
+        html.push_str(
+            "<h2>Sobol' indices of the agreement rate</h2>\n<table>\n<thead><tr>\
+             <th>Output</th><th>Parameter</th><th>S1 (first order)</th><th>ST (total)</th>\
+             <th>rows</th></tr></thead>\n<tbody>\n",
+        );
+        let index = |i: &crate::experiment::sobol::Index| match i.interval {
+            Some((lo, hi)) => format!(
+                "{:.3} <span class=\"ci\">[{:.3}, {:.3}]</span>",
+                i.value, lo, hi
+            ),
+            None => format!("{:.3}", i.value),
+        };
+        for row in sobol.iter().filter(|r| r.outcome == "agreement") {
+            let output = match &row.difference_from {
+                Some(base) => format!("{} − {}", row.regime, base),
+                None => row.regime.clone(),
+            };
+            let (s1, st) = match &row.indices {
+                Some((_, s1, st)) => (index(s1), index(st)),
+                None => ("–".into(), "–".into()),
+            };
+            let _ = writeln!(
+                html,
+                "<tr><td>{}</td><td><code>{}</code></td><td>{s1}</td><td>{st}</td><td>{}</td></tr>",
+                escape(&output),
+                escape(&row.parameter),
+                row.n
+            );
+        }
+        html.push_str(
+            "</tbody>\n</table>\n<p class=\"note\">Share of the variance of each output \
+             across the design explained by a parameter alone (S1, Saltelli 2010) and with its \
+             interactions (ST, Jansen 1999), with bootstrap 95% intervals. Replicate noise in \
+             each point's mean adds variance no parameter explains, so indices are lower than \
+             with exact outputs; more replicates reduce it. Every outcome is in \
+             sensitivity.csv.</p>\n",
         );
     }
 

@@ -16,9 +16,11 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SweepConfig {
-    /// grid (every combination), lhs (Latin hypercube) or morris (elementary effects).
+    /// grid (every combination), lhs (Latin hypercube), morris (elementary effects) or sobol
+    /// (Saltelli design for Sobol' indices).
     pub design: SweepDesign,
-    /// lhs: number of points; morris: number of trajectories. Not used by grid.
+    /// lhs: number of points; morris: number of trajectories; sobol: base sample size N
+    /// (N·(k + 2) points for k parameters). Not used by grid.
     #[serde(default)]
     pub samples: Option<u64>,
     /// morris: levels of the grid each parameter moves on (even, ≥ 2).
@@ -45,6 +47,7 @@ pub enum SweepDesign {
     Grid,
     Lhs,
     Morris,
+    Sobol,
 }
 
 impl SweepDesign {
@@ -53,12 +56,13 @@ impl SweepDesign {
             Self::Grid => "grid",
             Self::Lhs => "lhs",
             Self::Morris => "morris",
+            Self::Sobol => "sobol",
         }
     }
 }
 
-/// One varying parameter: a list of values (grid), or a range `[min, max]` (sampled by lhs and
-/// morris; `steps` evenly spaced values for grid).
+/// One varying parameter: a list of values (grid), or a range `[min, max]` (sampled by lhs,
+/// morris and sobol; `steps` evenly spaced values for grid).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SweepParameter {
@@ -102,7 +106,7 @@ impl SweepParameter {
         }
     }
 
-    /// The range sampled by lhs and morris.
+    /// The range sampled by lhs, morris and sobol.
     pub fn range(&self) -> Option<(f64, f64)> {
         match (self.min, self.max) {
             (Some(lo), Some(hi)) => Some((lo, hi)),

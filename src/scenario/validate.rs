@@ -212,6 +212,7 @@ pub fn sweep_points(sweep: &super::SweepConfig) -> Option<u128> {
             .try_fold(1u128, |acc, n| acc.checked_mul(n)),
         Lhs => sweep.samples.map(u128::from),
         Morris => sweep.samples.map(|r| u128::from(r) * (k + 1)),
+        Sobol => sweep.samples.map(|n| u128::from(n) * (k + 2)),
     }
 }
 
@@ -240,6 +241,7 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
             sweep.samples.unwrap_or(0),
             "morris needs samples ≥ 2 (the number of trajectories)",
         ),
+        (Sobol, n) => check_sobol(c, n.unwrap_or(0), sweep.parameters.len()),
         _ => {}
     }
     if sweep.design == Morris && (sweep.levels < 2 || sweep.levels % 2 != 0) {
@@ -281,7 +283,7 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
         }
         let values = match sweep.design {
             Grid => p.grid_values(),
-            Lhs | Morris => match p.range() {
+            Lhs | Morris | Sobol => match p.range() {
                 Some((lo, hi)) => vec![lo, hi],
                 None => Vec::new(),
             },
@@ -299,7 +301,7 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
         if values.is_empty() {
             let need = match sweep.design {
                 Grid => "values = [..] or min, max and steps ≥ 2",
-                Lhs | Morris => "min and max (or values, whose extremes are used)",
+                Lhs | Morris | Sobol => "min and max (or values, whose extremes are used)",
             };
             c.fail(
                 at("values"),
@@ -350,7 +352,7 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
                     (lo.min(v), hi.max(v))
                 }),
-            Lhs | Morris => p.range().unwrap_or((0.0, 0.0)),
+            Lhs | Morris | Sobol => p.range().unwrap_or((0.0, 0.0)),
         })
         .collect();
     if k > MAX_CORNER_PARAMETERS {
@@ -407,6 +409,40 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
             );
             return;
         }
+    }
+}
+
+/// The base sample size `n` and parameter count `k` of a Sobol' design (see
+/// `experiment::sobol`): `n` is a power of two within the sequence's length, since a Sobol'
+/// sequence is balanced only over 2^m points, and `k` fits its dimensions (A and B take `k`
+/// each).
+fn check_sobol(c: &mut Checker, n: u64, k: usize) {
+    use crate::experiment::sobol::{MAX_BASE_SAMPLES, MAX_PARAMETERS, MIN_BASE_SAMPLES};
+    if !(MIN_BASE_SAMPLES..=MAX_BASE_SAMPLES).contains(&n) || !n.is_power_of_two() {
+        c.fail(
+            "sweep.samples",
+            n,
+            format!(
+                "sobol needs samples = N, the base sample size, a power of two from \
+                 {MIN_BASE_SAMPLES} to {MAX_BASE_SAMPLES} (a Sobol' sequence is balanced only \
+                 over 2^m points; e.g. {}); the sweep has N·(k + 2) = {} points for its {k} \
+                 parameters",
+                n.clamp(MIN_BASE_SAMPLES, MAX_BASE_SAMPLES)
+                    .next_power_of_two()
+                    .min(MAX_BASE_SAMPLES),
+                u128::from(n) * (k as u128 + 2)
+            ),
+        );
+    }
+    if k > MAX_PARAMETERS {
+        c.fail(
+            "sweep.parameters",
+            k,
+            format!(
+                "sobol takes at most {MAX_PARAMETERS} parameters (the Sobol' sequence's 256 \
+                 dimensions hold the two samples A and B of k columns each)"
+            ),
+        );
     }
 }
 

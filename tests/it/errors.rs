@@ -971,6 +971,23 @@ fn sweep_values_invalid_together_are_refused_by_check() {
     );
 }
 
+#[test]
+fn a_sobol_base_sample_size_that_is_not_a_power_of_two_is_refused() {
+    let table = "\n[sweep]\ndesign = \"sobol\"\nsamples = 1000\nreplicates = 4\n\n\
+                 [[sweep.parameters]]\npath = \"rotation.posting_months\"\nmin = 12\nmax = 60\n\n\
+                 [[sweep.parameters]]\npath = \"trust.build_rate\"\nmin = 0.01\nmax = 0.1\n";
+    rejected(
+        "check",
+        &format!("{MY_TOML}{table}"),
+        &[
+            "field `sweep.samples` = 1000",
+            "a power of two from 16 to 65536",
+            "e.g. 1024",
+            "N·(k + 2) = 4000 points",
+        ],
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn a_scenario_file_that_is_not_a_regular_file_is_refused() {

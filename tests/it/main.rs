@@ -25,6 +25,7 @@ mod pairing;
 mod record;
 mod safe_output;
 mod scenarios;
+mod sobol;
 mod stylized_facts;
 mod sweep;
 mod sweep_integrity;

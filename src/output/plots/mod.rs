@@ -6,11 +6,13 @@
 
 mod gif_writer;
 mod run_figures;
+mod sobol_figure;
 mod sweep_figures;
 mod trace_figures;
 mod validation_figure;
 
 pub use run_figures::{RUN_FIGURES, write_run_figures};
+pub use sobol_figure::write_sobol_figure;
 pub use sweep_figures::write_sweep_figures;
 pub use trace_figures::{write_trace_animation, write_trace_timeline};
 pub use validation_figure::write_validation_figure;

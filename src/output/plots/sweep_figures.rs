@@ -121,7 +121,7 @@ fn estimate(summary: &SweepSummary, point: usize, r: usize, outcome: &str) -> Op
 }
 
 /// A value for a label: at most four significant digits, without trailing zeros.
-fn number(v: f64) -> String {
+pub(super) fn number(v: f64) -> String {
     if v == 0.0 || !v.is_finite() {
         return if v.is_finite() {
             "0".into()
@@ -160,7 +160,7 @@ fn nice_top(v: f64) -> f64 {
 }
 
 /// About `n` round tick positions within `lo..=hi`.
-fn nice_ticks(lo: f64, hi: f64, n: f64) -> Vec<f64> {
+pub(super) fn nice_ticks(lo: f64, hi: f64, n: f64) -> Vec<f64> {
     let step = nice_step(hi - lo, n);
     let first = (lo / step).ceil() as i64;
     let last = (hi / step).floor() as i64;
@@ -243,12 +243,12 @@ fn parameter_label(path: &str) -> String {
 
 /// An f64 axis with given ticks. (plotters' `with_key_points` leaves an f64 axis without a
 /// label formatter, which `configure_mesh` needs.)
-struct Ticked {
+pub(super) struct Ticked {
     range: Range<f64>,
     ticks: Vec<f64>,
 }
 
-trait WithTicks {
+pub(super) trait WithTicks {
     fn ticks(self, ticks: Vec<f64>) -> Ticked;
 }
 
@@ -281,7 +281,7 @@ impl Ranged for Ticked {
 }
 
 /// A text anchor.
-fn centred(h: HPos, v: VPos) -> Pos {
+pub(super) fn centred(h: HPos, v: VPos) -> Pos {
     Pos::new(h, v)
 }
 
@@ -323,7 +323,7 @@ where
 }
 
 /// The heading, a line of explanation under it, and the rest of the figure.
-fn headed<DB: DrawingBackend>(
+pub(super) fn headed<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     heading: &str,
     note: &str,
@@ -865,6 +865,7 @@ impl Figure for ScatterFigure<'_> {
             SweepDesign::Grid => "grid",
             SweepDesign::Lhs => "Latin hypercube",
             SweepDesign::Morris => "Morris",
+            SweepDesign::Sobol => "Saltelli design for Sobol' indices",
         };
         let body = headed(
             root,
