@@ -2,7 +2,13 @@
 //! (McKay, Beckman & Conover 1979) spreads `samples` points so each parameter's range is cut
 //! into `samples` strata, each hit once; Morris's design (Morris 1991) walks `samples`
 //! trajectories that move one parameter at a time, for elementary effects.
+//!
+//! Switches and names (categorical parameters) are held in the plan as level indices
+//! `0, 1, …` into their `values`: a grid takes every level; a Latin hypercube spreads its
+//! points evenly over the levels (each level `⌊n/L⌋` or `⌈n/L⌉` times, in random order);
+//! a Morris trajectory starts at a random level and moves to another level drawn at random.
 
+use crate::scenario::sweep::{SweepValue, level_at};
 use crate::scenario::{Scenario, SweepConfig, SweepDesign, sweep};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -19,8 +25,12 @@ pub struct SweepPlan {
     pub names: Vec<String>,
     /// Values per point, in the order of `names`.
     pub points: Vec<Vec<f64>>,
-    /// Range of each parameter, for scaling elementary effects.
+    /// Range of each parameter, for scaling elementary effects (`0..=L − 1` for a
+    /// categorical parameter of `L` levels).
     pub ranges: Vec<(f64, f64)>,
+    /// Levels of each categorical parameter (switches or names), whose points hold level
+    /// indices; empty for a number.
+    pub levels: Vec<Vec<SweepValue>>,
     pub replicates: u64,
     pub seed: u64,
     /// Morris only: trajectories of `names.len() + 1` consecutive points; step `s` of a
@@ -41,25 +51,36 @@ impl SweepPlan {
             .iter()
             .map(|p| p.range().unwrap_or((0.0, 0.0)))
             .collect();
+        let levels: Vec<Vec<SweepValue>> = sweep
+            .parameters
+            .iter()
+            .map(|p| p.levels().to_vec())
+            .collect();
+        let counts: Vec<usize> = levels.iter().map(Vec::len).collect();
         let seed = sweep.seed.unwrap_or(scenario.experiment.seed);
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(DESIGN_STREAM);
         let (points, moves) = match sweep.design {
             SweepDesign::Grid => (grid(sweep), Vec::new()),
             SweepDesign::Lhs => (
-                latin_hypercube(sweep.samples.unwrap_or(1), &ranges, &mut rng),
+                latin_hypercube(sweep.samples.unwrap_or(1), &ranges, &counts, &mut rng),
                 Vec::new(),
             ),
-            SweepDesign::Morris => {
-                morris(sweep.samples.unwrap_or(2), sweep.levels, &ranges, &mut rng)
-            }
+            SweepDesign::Morris => morris(
+                sweep.samples.unwrap_or(2),
+                sweep.levels,
+                &ranges,
+                &counts,
+                &mut rng,
+            ),
         };
         let points = points
             .into_iter()
             .map(|p| {
                 p.iter()
                     .zip(&integral)
-                    .map(|(&v, &int)| if int { v.round() } else { v })
+                    .zip(&counts)
+                    .map(|((&v, &int), &c)| if int && c == 0 { v.round() } else { v })
                     .collect()
             })
             .collect();
@@ -68,10 +89,40 @@ impl SweepPlan {
             names,
             points,
             ranges,
+            levels,
             replicates: sweep.replicates.unwrap_or(scenario.experiment.replicates),
             seed,
             moves,
         }
+    }
+
+    /// The value parameter `i` takes at plan value `x`: the number, or the level of that index.
+    pub fn value(&self, i: usize, x: f64) -> SweepValue {
+        level_at(&self.levels[i], x)
+    }
+
+    /// Parameter `i` at plan value `x` as the CSV files write it: the number (shortest exact
+    /// form), `true`/`false`, or the level's name.
+    pub fn label(&self, i: usize, x: f64) -> String {
+        if self.levels[i].is_empty() {
+            format!("{x}")
+        } else {
+            self.value(i, x).to_string()
+        }
+    }
+
+    /// Every parameter's value at point `p`, as the CSV files write them.
+    pub fn labels(&self, p: usize) -> Vec<String> {
+        self.points[p]
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| self.label(i, x))
+            .collect()
+    }
+
+    /// Whether parameter `i` takes discrete levels (a switch or names).
+    pub fn is_categorical(&self, i: usize) -> bool {
+        !self.levels[i].is_empty()
     }
 
     /// Work units (point × replicate); each runs every regime.
@@ -89,15 +140,16 @@ impl SweepPlan {
     ) -> Result<Scenario, crate::scenario::Problem> {
         let mut s = base.clone();
         s.sweep = None;
-        for (name, &value) in self.names.iter().zip(&self.points[p]) {
-            s = sweep::apply(&s, name, value)?;
+        for (i, (name, &value)) in self.names.iter().zip(&self.points[p]).enumerate() {
+            s = sweep::apply_value(&s, name, &self.value(i, value))?;
         }
         if let Some(problem) = crate::scenario::validate(&s).into_iter().next() {
             let values: Vec<String> = self
                 .names
                 .iter()
                 .zip(&self.points[p])
-                .map(|(n, v)| format!("{n} = {v}"))
+                .enumerate()
+                .map(|(i, (n, &v))| format!("{n} = {}", self.value(i, v).shown()))
                 .collect();
             return Err(crate::scenario::Problem {
                 field: problem.field,
@@ -145,15 +197,28 @@ fn grid(sweep: &SweepConfig) -> Vec<Vec<f64>> {
     points
 }
 
-fn latin_hypercube(n: u64, ranges: &[(f64, f64)], rng: &mut ChaCha8Rng) -> Vec<Vec<f64>> {
+/// `counts[i]` > 0: parameter `i` has that many levels; stratum `s` of `n` takes level
+/// `⌊s·L/n⌋`, so the levels are spread as evenly as `n` allows.
+fn latin_hypercube(
+    n: u64,
+    ranges: &[(f64, f64)],
+    counts: &[usize],
+    rng: &mut ChaCha8Rng,
+) -> Vec<Vec<f64>> {
     let n = n as usize;
     let mut points = vec![Vec::with_capacity(ranges.len()); n];
-    for &(lo, hi) in ranges {
+    for (&(lo, hi), &levels) in ranges.iter().zip(counts) {
         let mut strata: Vec<usize> = (0..n).collect();
         // Fisher–Yates shuffle.
         for i in (1..n).rev() {
             let j = rng.random_range(0..=i);
             strata.swap(i, j);
+        }
+        if levels > 0 {
+            for (point, stratum) in points.iter_mut().zip(strata) {
+                point.push((stratum * levels / n) as f64);
+            }
+            continue;
         }
         for (point, stratum) in points.iter_mut().zip(strata) {
             let u = (stratum as f64 + rng.random::<f64>()) / n as f64;
@@ -165,10 +230,13 @@ fn latin_hypercube(n: u64, ranges: &[(f64, f64)], rng: &mut ChaCha8Rng) -> Vec<V
 
 /// Morris trajectories on a `levels`-level grid with jump Δ = levels / (2 (levels − 1)):
 /// a random base point in the lower levels, then each parameter in random order moves up by Δ.
+/// A categorical parameter (`counts[i]` levels > 0) starts at a random level and moves to
+/// another level drawn at random.
 fn morris(
     r: u64,
     levels: u32,
     ranges: &[(f64, f64)],
+    counts: &[usize],
     rng: &mut ChaCha8Rng,
 ) -> (Vec<Vec<f64>>, Vec<Vec<usize>>) {
     let k = ranges.len();
@@ -178,28 +246,49 @@ fn morris(
     let mut points = Vec::new();
     let mut moves = Vec::new();
     for _ in 0..r {
-        let mut x: Vec<f64> = (0..k)
-            .map(|_| rng.random_range(0..lower_levels) as f64 / (p - 1.0))
+        let mut x: Vec<f64> = counts
+            .iter()
+            .map(|&c| {
+                if c > 0 {
+                    rng.random_range(0..c) as f64
+                } else {
+                    rng.random_range(0..lower_levels) as f64 / (p - 1.0)
+                }
+            })
             .collect();
         let mut order: Vec<usize> = (0..k).collect();
         for i in (1..k).rev() {
             let j = rng.random_range(0..=i);
             order.swap(i, j);
         }
-        points.push(scale(&x, ranges));
+        points.push(scale(&x, ranges, counts));
         for &i in &order {
-            x[i] = (x[i] + delta).min(1.0);
-            points.push(scale(&x, ranges));
+            x[i] = match counts[i] {
+                0 => (x[i] + delta).min(1.0),
+                c => {
+                    // Another level, each of the other c − 1 equally likely.
+                    let other = rng.random_range(0..c - 1);
+                    (if other >= x[i] as usize {
+                        other + 1
+                    } else {
+                        other
+                    }) as f64
+                }
+            };
+            points.push(scale(&x, ranges, counts));
         }
         moves.push(order);
     }
     (points, moves)
 }
 
-fn scale(unit: &[f64], ranges: &[(f64, f64)]) -> Vec<f64> {
+/// Unit coordinates to parameter values; a categorical parameter's coordinate is already its
+/// level index.
+fn scale(unit: &[f64], ranges: &[(f64, f64)], counts: &[usize]) -> Vec<f64> {
     unit.iter()
         .zip(ranges)
-        .map(|(&u, &(lo, hi))| lo + (hi - lo) * u)
+        .zip(counts)
+        .map(|((&u, &(lo, hi)), &c)| if c > 0 { u } else { lo + (hi - lo) * u })
         .collect()
 }
 
