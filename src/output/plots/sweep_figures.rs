@@ -414,15 +414,20 @@ impl Figure for LineFigure<'_> {
         } else {
             "Student-t"
         };
+        let bands = if self.plan.is_categorical(0) {
+            "bars"
+        } else {
+            "bands"
+        };
         let note = match self.counts() {
             // A conditional outcome: only the replicates meeting its condition count.
             Some((least, most)) if least < self.plan.replicates => format!(
                 "Among the replicates with an agreement ({least}–{most} of {} per value and \
-                 regime); bands are 95% {interval} intervals",
+                 regime); {bands} are 95% {interval} intervals",
                 self.plan.replicates
             ),
             _ => format!(
-                "Mean over {} paired replicates per value and regime; bands are 95% {interval} \
+                "Mean over {} paired replicates per value and regime; {bands} are 95% {interval} \
                  intervals",
                 self.plan.replicates
             ),
@@ -1374,6 +1379,129 @@ mod tests {
         let summary = summary(&plan);
         let effects = elementary_effects(&plan, &summary);
         assert!(effects.iter().any(|e| e.outcome == "agreement"));
+        check(&plan, &summary, &effects, &["sensitivity"]);
+    }
+
+    fn levels(path: &str, names: &[&str]) -> SweepParameter {
+        use crate::scenario::sweep::SweepValue;
+        SweepParameter {
+            path: path.into(),
+            values: names
+                .iter()
+                .map(|n| match *n {
+                    "true" => SweepValue::Switch(true),
+                    "false" => SweepValue::Switch(false),
+                    _ => SweepValue::Level(n.to_string()),
+                })
+                .collect(),
+            min: None,
+            max: None,
+            steps: None,
+        }
+    }
+
+    /// Whether an SVG shows `label` as a text of its own (a tick label).
+    fn shows(svg: &str, label: &str) -> bool {
+        svg.contains(&format!(">\n{label}\n</text>"))
+    }
+
+    #[test]
+    fn categorical_axes_are_labelled_with_their_levels() {
+        let dir = tempfile::tempdir().unwrap();
+        let svg =
+            |stem: &str| std::fs::read_to_string(dir.path().join(format!("{stem}.svg"))).unwrap();
+        let one = plan(
+            SweepDesign::Grid,
+            vec![levels("mechanisms.forum_shopping", &["true", "false"])],
+        );
+        check(
+            &one,
+            &summary(&one),
+            &[],
+            &[
+                "sweep_agreement",
+                "sweep_relapse_given_agreement",
+                "sweep_cumulative_violence",
+                "sweep_forum_switches",
+            ],
+        );
+        write_sweep_figures(&one, &summary(&one), &[], dir.path()).unwrap();
+        let line = svg("sweep_agreement");
+        assert!(shows(&line, "true") && shows(&line, "false"), "{line}");
+        // Not the level indices, and no unit read from the baseline's comments.
+        assert!(!shows(&line, "0.5"));
+        assert!(shows(&line, "mechanisms.forum_shopping"));
+        assert!(line.contains("bars are 95%"));
+
+        let two = plan(
+            SweepDesign::Grid,
+            vec![
+                levels("third_parties.diplomat.favours", &["none", "Government"]),
+                levels("mechanisms.trust", &["false", "true"]),
+            ],
+        );
+        check(
+            &two,
+            &summary(&two),
+            &[],
+            &["heatmap_agreement", "heatmap_difference"],
+        );
+        write_sweep_figures(&two, &summary(&two), &[], dir.path()).unwrap();
+        let heat = svg("heatmap_agreement");
+        for label in ["none", "Government", "true", "false"] {
+            assert!(shows(&heat, label), "heatmap lacks {label}");
+        }
+
+        let lhs = plan(
+            SweepDesign::Lhs,
+            vec![
+                range("trust.build_rate", 0.01, 0.1),
+                levels("third_parties.diplomat.kind", &["diplomat", "mediator"]),
+            ],
+        );
+        check(&lhs, &summary(&lhs), &[], &["sweep_scatter"]);
+        write_sweep_figures(&lhs, &summary(&lhs), &[], dir.path()).unwrap();
+        let scatter = svg("sweep_scatter");
+        assert!(shows(&scatter, "diplomat") && shows(&scatter, "mediator"));
+    }
+
+    #[test]
+    fn morris_effects_of_a_switch_are_changes_per_change_of_level() {
+        let plan = plan(
+            SweepDesign::Morris,
+            vec![
+                range("trust.build_rate", 0.01, 0.1),
+                levels("mechanisms.trust", &["false", "true"]),
+            ],
+        );
+        let summary = summary(&plan);
+        let effects = elementary_effects(&plan, &summary);
+        let k = OUTCOMES
+            .iter()
+            .position(|o| *o == "cumulative_violence")
+            .unwrap();
+        // By hand: every step that moves the switch, (y after − y before) × ±1 towards `true`.
+        let mut by_hand = Vec::new();
+        for (t, order) in plan.moves.iter().enumerate() {
+            let step = order.iter().position(|&m| m == 1).unwrap();
+            let a = t * 3 + step;
+            let sign = plan.points[a + 1][1] - plan.points[a][1];
+            let change = summary.mean(a + 1, 0, k).unwrap() - summary.mean(a, 0, k).unwrap();
+            by_hand.push(change * sign);
+        }
+        let e = effects
+            .iter()
+            .find(|e| {
+                e.regime == REGIMES[0]
+                    && e.outcome == "cumulative_violence"
+                    && e.parameter == "mechanisms.trust"
+            })
+            .unwrap();
+        let n = by_hand.len() as f64;
+        assert_eq!(e.n, by_hand.len() as u64);
+        assert!((e.mu - by_hand.iter().sum::<f64>() / n).abs() < 1e-9);
+        assert!((e.mu_star - by_hand.iter().map(|x| x.abs()).sum::<f64>() / n).abs() < 1e-9);
+        assert!(e.mu_star > 0.0);
         check(&plan, &summary, &effects, &["sensitivity"]);
     }
 
