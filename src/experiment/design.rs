@@ -265,6 +265,8 @@ fn morris(
         for &i in &order {
             x[i] = match counts[i] {
                 0 => (x[i] + delta).min(1.0),
+                // One level: nowhere to move (validation refuses this for morris).
+                1 => x[i],
                 c => {
                     // Another level, each of the other c − 1 equally likely.
                     let other = rng.random_range(0..c - 1);
