@@ -10,6 +10,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use peacesim::experiment::design::SweepPlan;
 use peacesim::experiment::sweep::{RegimeFactory, run_units};
 use peacesim::regime;
+use peacesim::scenario::sweep::SweepValue;
 use peacesim::scenario::{Scenario, SweepConfig, SweepDesign, SweepParameter};
 use std::hint::black_box;
 
@@ -24,7 +25,9 @@ fn ten_thousand_runs(c: &mut Criterion) {
         seed: Some(2022),
         parameters: vec![SweepParameter {
             path: "rotation.posting_months".into(),
-            values: (0..10).map(|k| 18.0 + 4.0 * k as f64).collect(),
+            values: (0..10)
+                .map(|k| SweepValue::Number(18.0 + 4.0 * k as f64))
+                .collect(),
             min: None,
             max: None,
             steps: None,

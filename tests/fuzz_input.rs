@@ -354,9 +354,10 @@ fn known_bug(text: &str) -> Option<KnownBug> {
         let largest_count = if is_count {
             p.values
                 .iter()
-                .chain(&p.min)
-                .chain(&p.max)
-                .fold(0.0_f64, |a, &b| a.max(b))
+                .filter_map(|v| v.number())
+                .chain(p.min)
+                .chain(p.max)
+                .fold(0.0_f64, f64::max)
         } else {
             0.0
         };

@@ -4,7 +4,15 @@
 //! trajectories that move one parameter at a time, for elementary effects; Saltelli's design
 //! (Saltelli et al. 2010) takes `samples` base rows of `k + 2` points from a scrambled Sobol'
 //! sequence, for Sobol' indices ([`super::sobol`]).
+//!
+//! Switches and names (categorical parameters) are held in the plan as level indices
+//! `0, 1, …` into their `values`: a grid takes every level; a Latin hypercube spreads its
+//! points evenly over the levels (each level `⌊n/L⌋` or `⌈n/L⌉` times, in random order);
+//! a Morris trajectory starts at a random level and moves to another level drawn at random; a
+//! Sobol' coordinate `u` in [0, 1) takes level `⌊u·L⌋` (each level an equal share of the unit
+//! interval).
 
+use crate::scenario::sweep::{SweepValue, level_at};
 use crate::scenario::{Scenario, SweepConfig, SweepDesign, sweep};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -21,8 +29,12 @@ pub struct SweepPlan {
     pub names: Vec<String>,
     /// Values per point, in the order of `names`.
     pub points: Vec<Vec<f64>>,
-    /// Range of each parameter, for scaling elementary effects.
+    /// Range of each parameter, for scaling elementary effects (`0..=L − 1` for a
+    /// categorical parameter of `L` levels).
     pub ranges: Vec<(f64, f64)>,
+    /// Levels of each categorical parameter (switches or names), whose points hold level
+    /// indices; empty for a number.
+    pub levels: Vec<Vec<SweepValue>>,
     pub replicates: u64,
     pub seed: u64,
     /// Morris only: trajectories of `names.len() + 1` consecutive points; step `s` of a
@@ -43,18 +55,28 @@ impl SweepPlan {
             .iter()
             .map(|p| p.range().unwrap_or((0.0, 0.0)))
             .collect();
+        let levels: Vec<Vec<SweepValue>> = sweep
+            .parameters
+            .iter()
+            .map(|p| p.levels().to_vec())
+            .collect();
+        let counts: Vec<usize> = levels.iter().map(Vec::len).collect();
         let seed = sweep.seed.unwrap_or(scenario.experiment.seed);
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(DESIGN_STREAM);
         let (points, moves) = match sweep.design {
             SweepDesign::Grid => (grid(sweep), Vec::new()),
             SweepDesign::Lhs => (
-                latin_hypercube(sweep.samples.unwrap_or(1), &ranges, &mut rng),
+                latin_hypercube(sweep.samples.unwrap_or(1), &ranges, &counts, &mut rng),
                 Vec::new(),
             ),
-            SweepDesign::Morris => {
-                morris(sweep.samples.unwrap_or(2), sweep.levels, &ranges, &mut rng)
-            }
+            SweepDesign::Morris => morris(
+                sweep.samples.unwrap_or(2),
+                sweep.levels,
+                &ranges,
+                &counts,
+                &mut rng,
+            ),
             SweepDesign::Sobol => {
                 // The scrambling seed is the design stream's first draw.
                 let unit = super::sobol::saltelli_unit(
@@ -62,7 +84,24 @@ impl SweepPlan {
                     ranges.len(),
                     rng.random(),
                 );
-                (unit.iter().map(|u| scale(u, &ranges)).collect(), Vec::new())
+                let points = unit
+                    .iter()
+                    .map(|u| {
+                        let levelled: Vec<f64> = u
+                            .iter()
+                            .zip(&counts)
+                            .map(|(&x, &c)| {
+                                if c > 0 {
+                                    ((x * c as f64).floor()).min(c as f64 - 1.0)
+                                } else {
+                                    x
+                                }
+                            })
+                            .collect();
+                        scale(&levelled, &ranges, &counts)
+                    })
+                    .collect();
+                (points, Vec::new())
             }
         };
         let points = points
@@ -70,7 +109,8 @@ impl SweepPlan {
             .map(|p| {
                 p.iter()
                     .zip(&integral)
-                    .map(|(&v, &int)| if int { v.round() } else { v })
+                    .zip(&counts)
+                    .map(|((&v, &int), &c)| if int && c == 0 { v.round() } else { v })
                     .collect()
             })
             .collect();
@@ -79,10 +119,40 @@ impl SweepPlan {
             names,
             points,
             ranges,
+            levels,
             replicates: sweep.replicates.unwrap_or(scenario.experiment.replicates),
             seed,
             moves,
         }
+    }
+
+    /// The value parameter `i` takes at plan value `x`: the number, or the level of that index.
+    pub fn value(&self, i: usize, x: f64) -> SweepValue {
+        level_at(&self.levels[i], x)
+    }
+
+    /// Parameter `i` at plan value `x` as the CSV files write it: the number (shortest exact
+    /// form), `true`/`false`, or the level's name.
+    pub fn label(&self, i: usize, x: f64) -> String {
+        if self.levels[i].is_empty() {
+            format!("{x}")
+        } else {
+            self.value(i, x).to_string()
+        }
+    }
+
+    /// Every parameter's value at point `p`, as the CSV files write them.
+    pub fn labels(&self, p: usize) -> Vec<String> {
+        self.points[p]
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| self.label(i, x))
+            .collect()
+    }
+
+    /// Whether parameter `i` takes discrete levels (a switch or names).
+    pub fn is_categorical(&self, i: usize) -> bool {
+        !self.levels[i].is_empty()
     }
 
     /// Work units (point × replicate); each runs every regime.
@@ -100,15 +170,16 @@ impl SweepPlan {
     ) -> Result<Scenario, crate::scenario::Problem> {
         let mut s = base.clone();
         s.sweep = None;
-        for (name, &value) in self.names.iter().zip(&self.points[p]) {
-            s = sweep::apply(&s, name, value)?;
+        for (i, (name, &value)) in self.names.iter().zip(&self.points[p]).enumerate() {
+            s = sweep::apply_value(&s, name, &self.value(i, value))?;
         }
         if let Some(problem) = crate::scenario::validate(&s).into_iter().next() {
             let values: Vec<String> = self
                 .names
                 .iter()
                 .zip(&self.points[p])
-                .map(|(n, v)| format!("{n} = {v}"))
+                .enumerate()
+                .map(|(i, (n, &v))| format!("{n} = {}", self.value(i, v).shown()))
                 .collect();
             return Err(crate::scenario::Problem {
                 field: problem.field,
@@ -156,15 +227,28 @@ fn grid(sweep: &SweepConfig) -> Vec<Vec<f64>> {
     points
 }
 
-fn latin_hypercube(n: u64, ranges: &[(f64, f64)], rng: &mut ChaCha8Rng) -> Vec<Vec<f64>> {
+/// `counts[i]` > 0: parameter `i` has that many levels; stratum `s` of `n` takes level
+/// `⌊s·L/n⌋`, so the levels are spread as evenly as `n` allows.
+fn latin_hypercube(
+    n: u64,
+    ranges: &[(f64, f64)],
+    counts: &[usize],
+    rng: &mut ChaCha8Rng,
+) -> Vec<Vec<f64>> {
     let n = n as usize;
     let mut points = vec![Vec::with_capacity(ranges.len()); n];
-    for &(lo, hi) in ranges {
+    for (&(lo, hi), &levels) in ranges.iter().zip(counts) {
         let mut strata: Vec<usize> = (0..n).collect();
         // Fisher–Yates shuffle.
         for i in (1..n).rev() {
             let j = rng.random_range(0..=i);
             strata.swap(i, j);
+        }
+        if levels > 0 {
+            for (point, stratum) in points.iter_mut().zip(strata) {
+                point.push((stratum * levels / n) as f64);
+            }
+            continue;
         }
         for (point, stratum) in points.iter_mut().zip(strata) {
             let u = (stratum as f64 + rng.random::<f64>()) / n as f64;
@@ -176,10 +260,13 @@ fn latin_hypercube(n: u64, ranges: &[(f64, f64)], rng: &mut ChaCha8Rng) -> Vec<V
 
 /// Morris trajectories on a `levels`-level grid with jump Δ = levels / (2 (levels − 1)):
 /// a random base point in the lower levels, then each parameter in random order moves up by Δ.
+/// A categorical parameter (`counts[i]` levels > 0) starts at a random level and moves to
+/// another level drawn at random.
 fn morris(
     r: u64,
     levels: u32,
     ranges: &[(f64, f64)],
+    counts: &[usize],
     rng: &mut ChaCha8Rng,
 ) -> (Vec<Vec<f64>>, Vec<Vec<usize>>) {
     let k = ranges.len();
@@ -189,28 +276,51 @@ fn morris(
     let mut points = Vec::new();
     let mut moves = Vec::new();
     for _ in 0..r {
-        let mut x: Vec<f64> = (0..k)
-            .map(|_| rng.random_range(0..lower_levels) as f64 / (p - 1.0))
+        let mut x: Vec<f64> = counts
+            .iter()
+            .map(|&c| {
+                if c > 0 {
+                    rng.random_range(0..c) as f64
+                } else {
+                    rng.random_range(0..lower_levels) as f64 / (p - 1.0)
+                }
+            })
             .collect();
         let mut order: Vec<usize> = (0..k).collect();
         for i in (1..k).rev() {
             let j = rng.random_range(0..=i);
             order.swap(i, j);
         }
-        points.push(scale(&x, ranges));
+        points.push(scale(&x, ranges, counts));
         for &i in &order {
-            x[i] = (x[i] + delta).min(1.0);
-            points.push(scale(&x, ranges));
+            x[i] = match counts[i] {
+                0 => (x[i] + delta).min(1.0),
+                // One level: nowhere to move (validation refuses this for morris).
+                1 => x[i],
+                c => {
+                    // Another level, each of the other c − 1 equally likely.
+                    let other = rng.random_range(0..c - 1);
+                    (if other >= x[i] as usize {
+                        other + 1
+                    } else {
+                        other
+                    }) as f64
+                }
+            };
+            points.push(scale(&x, ranges, counts));
         }
         moves.push(order);
     }
     (points, moves)
 }
 
-fn scale(unit: &[f64], ranges: &[(f64, f64)]) -> Vec<f64> {
+/// Unit coordinates to parameter values; a categorical parameter's coordinate is already its
+/// level index.
+fn scale(unit: &[f64], ranges: &[(f64, f64)], counts: &[usize]) -> Vec<f64> {
     unit.iter()
         .zip(ranges)
-        .map(|(&u, &(lo, hi))| lo + (hi - lo) * u)
+        .zip(counts)
+        .map(|((&u, &(lo, hi)), &c)| if c > 0 { u } else { lo + (hi - lo) * u })
         .collect()
 }
 
@@ -306,5 +416,119 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn levels(path: &str, values: Vec<SweepValue>) -> SweepParameter {
+        SweepParameter {
+            path: path.into(),
+            values,
+            min: None,
+            max: None,
+            steps: None,
+        }
+    }
+
+    fn switch() -> SweepParameter {
+        levels(
+            "mechanisms.forum_shopping",
+            vec![SweepValue::Switch(true), SweepValue::Switch(false)],
+        )
+    }
+
+    fn favours() -> SweepParameter {
+        let names = ["none", "Government", "Armed Group"];
+        levels(
+            "third_parties.\"State A\".favours",
+            names.map(|n| SweepValue::Level(n.into())).to_vec(),
+        )
+    }
+
+    fn categorical(design: SweepDesign, samples: u64) -> SweepConfig {
+        SweepConfig {
+            parameters: vec![
+                switch(),
+                parameter("trust.build_rate", 0.01, 0.1),
+                favours(),
+            ],
+            ..config(design, samples)
+        }
+    }
+
+    #[test]
+    fn grid_takes_every_level_and_writes_level_names() {
+        let s = Scenario::baseline();
+        let plan = SweepPlan::new(&s, &categorical(SweepDesign::Grid, 0));
+        assert_eq!(plan.points.len(), 2 * 3 * 3);
+        assert_eq!(plan.points[0], vec![0.0, 0.01, 0.0]);
+        assert_eq!(plan.labels(0), ["true", "0.01", "none"]);
+        assert_eq!(plan.labels(17), ["false", "0.1", "Armed Group"]);
+        assert!(plan.is_categorical(0) && !plan.is_categorical(1));
+        assert_eq!(plan.ranges[2], (0.0, 2.0));
+        let t = plan.scenario_at(&s, 17).unwrap();
+        assert!(!t.mechanisms.forum_shopping);
+        assert_eq!(t.trust.build_rate, 0.1);
+        assert_eq!(t.third_parties[2].favours, "Armed Group");
+        let t = plan.scenario_at(&s, 0).unwrap();
+        assert!(t.mechanisms.forum_shopping);
+        assert_eq!(t.third_parties[2].favours, "");
+    }
+
+    #[test]
+    fn latin_hypercube_spreads_points_evenly_over_levels() {
+        let s = Scenario::baseline();
+        let plan = SweepPlan::new(&s, &categorical(SweepDesign::Lhs, 10));
+        assert_eq!(plan.points.len(), 10);
+        let count = |k: usize, level: f64| plan.points.iter().filter(|p| p[k] == level).count();
+        assert_eq!((count(0, 0.0), count(0, 1.0)), (5, 5));
+        let mut by_level: Vec<usize> = (0..3).map(|l| count(2, l as f64)).collect();
+        by_level.sort();
+        assert_eq!(by_level, [3, 3, 4]);
+        // The number between them is still stratified.
+        let mut strata: Vec<usize> = plan
+            .points
+            .iter()
+            .map(|p| (((p[1] - 0.01) / 0.09) * 10.0).floor() as usize)
+            .collect();
+        strata.sort();
+        assert_eq!(strata, (0..10).collect::<Vec<_>>());
+        // The levels are not simply in order: the strata are shuffled.
+        let column: Vec<f64> = plan.points.iter().map(|p| p[2]).collect();
+        let mut sorted = column.clone();
+        sorted.sort_by(f64::total_cmp);
+        assert_ne!(column, sorted);
+        assert_eq!(plan, SweepPlan::new(&s, &categorical(SweepDesign::Lhs, 10)));
+    }
+
+    #[test]
+    fn morris_moves_a_categorical_parameter_to_another_level() {
+        let s = Scenario::baseline();
+        let plan = SweepPlan::new(&s, &categorical(SweepDesign::Morris, 20));
+        assert_eq!(plan.points.len(), 20 * 4);
+        let mut moves_of_favours = std::collections::BTreeSet::new();
+        for (t, order) in plan.moves.iter().enumerate() {
+            for (step, &i) in order.iter().enumerate() {
+                let a = &plan.points[t * 4 + step];
+                let b = &plan.points[t * 4 + step + 1];
+                for k in 0..3 {
+                    assert_eq!(a[k] != b[k], k == i, "trajectory {t} step {step}");
+                }
+                for k in [0, 2] {
+                    assert!(b[k].fract() == 0.0 && (0.0..=2.0).contains(&b[k]), "{b:?}");
+                }
+                assert!(b[0] <= 1.0);
+                if i == 2 {
+                    moves_of_favours.insert((a[2] as u8, b[2] as u8));
+                }
+            }
+        }
+        // Moves between levels go both ways (not only up the list).
+        assert!(
+            moves_of_favours.iter().any(|(a, b)| a > b),
+            "{moves_of_favours:?}"
+        );
+        assert!(
+            moves_of_favours.iter().any(|(a, b)| a < b),
+            "{moves_of_favours:?}"
+        );
     }
 }

@@ -180,11 +180,6 @@ pub fn sweep_runs_header(plan: &SweepPlan) -> Vec<String> {
         .collect()
 }
 
-/// A parameter value as written in the CSV files: exact (shortest round-trip form).
-fn fmt_param(x: f64) -> String {
-    format!("{x}")
-}
-
 fn read_checkpoint(dir: &Path) -> Result<Option<Checkpoint>> {
     let path = dir.join(CHECKPOINT);
     if !path.exists() {
@@ -499,7 +494,7 @@ impl SweepWriter {
         let mut rows = csv::Writer::from_writer(Vec::new());
         for u in results {
             let point = u.point.to_string();
-            let params: Vec<String> = plan.points[u.point].iter().map(|&v| fmt_param(v)).collect();
+            let params: Vec<String> = plan.labels(u.point);
             for (name, o) in self.regimes.iter().zip(&u.outcomes) {
                 let mut record: Vec<String> =
                     Vec::with_capacity(4 + params.len() + super::OUTCOME_FIELDS);
@@ -716,10 +711,7 @@ fn scan_rows(
         let replicate = unit % plan.replicates;
         let regime = &regimes[(row % r) as usize];
         if params.0 != point {
-            params = (
-                point,
-                plan.points[point].iter().map(|&v| fmt_param(v)).collect(),
-            );
+            params = (point, plan.labels(point));
         }
         let seed = run_seed(plan.seed, replicate);
         let key_ok = record.len() == 4 + k + super::OUTCOME_FIELDS
@@ -1256,9 +1248,9 @@ pub fn write_sweep_summary_to(
     let mut record: Vec<String> = Vec::with_capacity(plan.names.len() + 12);
     let reference = &summary.regimes[summary.reference];
     let none = Moments::default();
-    for (p, values) in plan.points.iter().enumerate() {
+    for p in 0..plan.points.len() {
         let point = p.to_string();
-        let params: Vec<String> = values.iter().map(|&v| fmt_param(v)).collect();
+        let params: Vec<String> = plan.labels(p);
         for (r, regime) in summary.regimes.iter().enumerate() {
             for (k, outcome) in OUTCOMES.iter().enumerate() {
                 let m = summary.moments(p, r, k);
@@ -1301,6 +1293,10 @@ pub fn write_sweep_summary_to(
 /// Morris elementary effects per regime, outcome and parameter: μ* (mean absolute effect:
 /// importance), μ (mean effect: direction) and σ (spread: interactions or non-linearity),
 /// in outcome units per full range of the parameter (Morris 1991; Campolongo et al. 2007).
+/// For a categorical parameter (a switch, names) an elementary effect is the change of the
+/// outcome when the level changes, signed towards the level listed later in `values`: μ* is
+/// the mean absolute change (importance), μ the mean change towards later-listed levels (for
+/// `values = [false, true]`, the effect of switching on).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Effect {
     pub regime: String,
@@ -1326,7 +1322,13 @@ pub fn elementary_effects(plan: &SweepPlan, summary: &SweepSummary) -> Vec<Effec
                     };
                     let a = t * (k + 1) + step;
                     let (lo, hi) = plan.ranges[i];
-                    let dx = (plan.points[a + 1][i] - plan.points[a][i]) / (hi - lo);
+                    let step = plan.points[a + 1][i] - plan.points[a][i];
+                    let dx = if plan.is_categorical(i) {
+                        // One change of level (never 0: a move always changes the level).
+                        if step == 0.0 { 0.0 } else { step.signum() }
+                    } else {
+                        step / (hi - lo)
+                    };
                     let (Some(ya), Some(yb)) = (summary.mean(a, r, o), summary.mean(a + 1, r, o))
                     else {
                         continue;

@@ -259,8 +259,8 @@ pub fn sweep_report_html(
     html.push_str("</tr></thead>\n<tbody>\n");
     for p in 0..shown {
         let _ = write!(html, "<tr><td>{p}</td>");
-        for &v in &plan.points[p] {
-            let _ = write!(html, "<td>{}</td>", param(v));
+        for label in plan.labels(p) {
+            let _ = write!(html, "<td>{}</td>", escape(&label));
         }
         for r in 0..summary.regimes.len() {
             let _ = write!(html, "<td>{}</td>", cell(summary, p, r, "agreement"));
@@ -448,10 +448,9 @@ pub fn sweep_terminal_table(plan: &SweepPlan, summary: &SweepSummary) -> String 
             .points
             .iter()
             .enumerate()
-            .map(|(p, values)| {
-                values
-                    .iter()
-                    .map(|&v| param(v))
+            .map(|(p, _)| {
+                plan.labels(p)
+                    .into_iter()
                     .chain((0..summary.regimes.len()).map(|r| {
                         summary
                             .moments(p, r, k)

@@ -7,10 +7,16 @@
 //! `parties.Government.capability`, `third_parties."State A".leverage`,
 //! `third_parties.diplomat.leverage`. `count.<kind>` sets how many third parties of a kind take
 //! part: the first ones listed are kept, or the last one is copied as `<name> #2`, `#3`, ….
+//!
+//! Values are numbers, switches (`true`/`false`: `mechanisms.trust`) or names of levels of an
+//! enumerated setting ([`SweepValue`]): a third party's `kind`, whom it `favours` (`"none"`:
+//! impartial) and a regime's lead (`regimes.hierarchical.lead`,
+//! `regimes.contact_group.facilitator`; `"none"`: the mediator with the highest mandate).
 
 use super::{Problem, Scenario, ThirdPartyConfig, ThirdPartyKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::fmt;
 
 /// The sweep: design, parameters, replicates and seed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,15 +67,108 @@ impl SweepDesign {
     }
 }
 
+/// How an empty name is written as a level: whom a third party favours (impartial) and a
+/// regime's lead (the mediator with the highest mandate).
+pub const NONE_LEVEL: &str = "none";
+
+/// One value of a swept parameter: a number, a switch (`true`/`false`) or the name of a level
+/// of an enumerated setting (a third party's kind, whom it favours, a regime's lead).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SweepValue {
+    Number(f64),
+    Switch(bool),
+    Level(String),
+}
+
+impl SweepValue {
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Self::Number(x) => Some(*x),
+            _ => None,
+        }
+    }
+
+    /// What sort of value this is, for messages.
+    pub fn sort(&self) -> &'static str {
+        match self {
+            Self::Number(_) => "numbers",
+            Self::Switch(_) => "true/false",
+            Self::Level(_) => "names",
+        }
+    }
+
+    /// The value as a message shows it: names quoted.
+    pub fn shown(&self) -> String {
+        match self {
+            Self::Number(x) => format_value(*x),
+            Self::Switch(b) => b.to_string(),
+            Self::Level(name) => format!("{name:?}"),
+        }
+    }
+}
+
+/// As written in the sweep's CSV files: the number (shortest exact form), `true`/`false`, or the
+/// name.
+impl fmt::Display for SweepValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(x) => write!(f, "{x}"),
+            Self::Switch(b) => write!(f, "{b}"),
+            Self::Level(name) => f.write_str(name),
+        }
+    }
+}
+
+impl Serialize for SweepValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(x) => serializer.serialize_f64(*x),
+            Self::Switch(b) => serializer.serialize_bool(*b),
+            Self::Level(name) => serializer.serialize_str(name),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SweepValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = SweepValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number, true or false, or a name in quotes")
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<SweepValue, E> {
+                Ok(SweepValue::Switch(b))
+            }
+            fn visit_i64<E>(self, x: i64) -> Result<SweepValue, E> {
+                Ok(SweepValue::Number(x as f64))
+            }
+            fn visit_u64<E>(self, x: u64) -> Result<SweepValue, E> {
+                Ok(SweepValue::Number(x as f64))
+            }
+            fn visit_f64<E>(self, x: f64) -> Result<SweepValue, E> {
+                Ok(SweepValue::Number(x))
+            }
+            fn visit_str<E>(self, name: &str) -> Result<SweepValue, E> {
+                Ok(SweepValue::Level(name.to_string()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 /// One varying parameter: a list of values (grid), or a range `[min, max]` (sampled by lhs,
-/// morris and sobol; `steps` evenly spaced values for grid).
+/// morris and sobol; `steps` evenly spaced values for grid). Switches and names are listed as
+/// `values` (their levels); every design takes them as discrete levels.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SweepParameter {
     /// Dotted path of the value in the scenario.
     pub path: String,
+    /// Numbers, or the levels of a switch (`true`, `false`) or of an enumerated setting (names);
+    /// all of one sort.
     #[serde(default)]
-    pub values: Vec<f64>,
+    pub values: Vec<SweepValue>,
     #[serde(default)]
     pub min: Option<f64>,
     #[serde(default)]
@@ -80,10 +179,36 @@ pub struct SweepParameter {
 }
 
 impl SweepParameter {
-    /// The grid values of this parameter.
+    /// Whether this parameter takes discrete levels (switches or names) rather than numbers:
+    /// its plan values are then level indices `0, 1, …` into `values`.
+    pub fn is_categorical(&self) -> bool {
+        matches!(
+            self.values.first(),
+            Some(SweepValue::Switch(_) | SweepValue::Level(_))
+        )
+    }
+
+    /// The levels of a switch or enumerated setting; empty for a number.
+    pub fn levels(&self) -> &[SweepValue] {
+        if self.is_categorical() {
+            &self.values
+        } else {
+            &[]
+        }
+    }
+
+    /// The value a plan value stands for: the level of that index, or the number itself.
+    pub fn value_at(&self, x: f64) -> SweepValue {
+        level_at(self.levels(), x)
+    }
+
+    /// The grid values of this parameter (level indices for switches and names).
     pub fn grid_values(&self) -> Vec<f64> {
+        if self.is_categorical() {
+            return (0..self.values.len()).map(|i| i as f64).collect();
+        }
         if !self.values.is_empty() {
-            return self.values.clone();
+            return self.values.iter().filter_map(SweepValue::number).collect();
         }
         match (self.min, self.max, self.steps) {
             (Some(lo), Some(hi), Some(n)) if n >= 2 => (0..n)
@@ -106,22 +231,32 @@ impl SweepParameter {
         }
     }
 
-    /// The range sampled by lhs, morris and sobol.
+    /// The range sampled by lhs, morris and sobol (the level indices `0..=levels − 1` for
+    /// switches and names).
     pub fn range(&self) -> Option<(f64, f64)> {
+        if self.is_categorical() {
+            return Some((0.0, (self.values.len() - 1) as f64));
+        }
         match (self.min, self.max) {
             (Some(lo), Some(hi)) => Some((lo, hi)),
             _ if !self.values.is_empty() => {
-                let lo = self.values.iter().copied().fold(f64::INFINITY, f64::min);
-                let hi = self
-                    .values
-                    .iter()
-                    .copied()
-                    .fold(f64::NEG_INFINITY, f64::max);
+                let numbers = || self.values.iter().filter_map(SweepValue::number);
+                let lo = numbers().fold(f64::INFINITY, f64::min);
+                let hi = numbers().fold(f64::NEG_INFINITY, f64::max);
                 Some((lo, hi))
             }
             _ => None,
         }
     }
+}
+
+/// The value plan value `x` stands for under `levels` (empty: a number).
+pub fn level_at(levels: &[SweepValue], x: f64) -> SweepValue {
+    if levels.is_empty() {
+        return SweepValue::Number(x);
+    }
+    let i = (x.max(0.0) as usize).min(levels.len() - 1);
+    levels[i].clone()
 }
 
 /// Most runs a sweep may plan (points × regimes × replicates).
@@ -131,21 +266,50 @@ pub const MAX_SWEEP_POINTS: u128 = 1_000_000;
 /// Most parameter values a plan may hold (points × parameters; 80 MB of numbers).
 pub const MAX_SWEEP_VALUES: u128 = 10_000_000;
 
-/// Writes `value` at `path` into a copy of `scenario`, checks the result, and returns it.
-/// Errors name the path, the value and what is allowed.
+/// Writes the number `value` at `path` into a copy of `scenario`, checks the result, and
+/// returns it. Errors name the path, the value and what is allowed.
 pub fn apply(scenario: &Scenario, path: &str, value: f64) -> Result<Scenario, Problem> {
+    apply_value(scenario, path, &SweepValue::Number(value))
+}
+
+/// Writes `value` (a number, a switch or a level's name) at `path` into a copy of `scenario`,
+/// checks the result, and returns it. Errors name the path, the value and what is allowed
+/// (for a name, every allowed name).
+pub fn apply_value(
+    scenario: &Scenario,
+    path: &str,
+    value: &SweepValue,
+) -> Result<Scenario, Problem> {
     let fail = |allowed: String| Problem {
         field: path.to_string(),
-        value: format_value(value),
+        value: value.shown(),
         allowed,
     };
-    if !value.is_finite() {
+    if let SweepValue::Number(x) = value
+        && !x.is_finite()
+    {
         return Err(fail("must be a finite number".into()));
     }
     let segments = split_path(path);
     if segments.first().map(String::as_str) == Some("count") {
-        return set_count(scenario, &segments, value).map_err(fail);
+        let SweepValue::Number(x) = value else {
+            return Err(fail(format!(
+                "a count takes whole numbers, not {}",
+                value.sort()
+            )));
+        };
+        return set_count(scenario, &segments, *x).map_err(fail);
     }
+    // A name is checked against the names the setting allows, and `"none"` stands for the
+    // empty name, before it is written.
+    let stored;
+    let value = match value {
+        SweepValue::Level(name) => {
+            stored = SweepValue::Level(level_name(scenario, &segments, name).map_err(fail)?);
+            &stored
+        }
+        _ => value,
+    };
     // A value is written through the JSON form of its own section only (the same result as
     // through the whole scenario's, at a fraction of the cost: every point of a sweep is
     // built this way when it is checked and run).
@@ -183,7 +347,7 @@ pub fn apply(scenario: &Scenario, path: &str, value: f64) -> Result<Scenario, Pr
 fn set_in<T: Serialize + serde::de::DeserializeOwned>(
     section: &mut T,
     segments: &[String],
-    value: f64,
+    value: &SweepValue,
 ) -> Option<Result<(), String>> {
     let part = serde_json::to_value(&*section).ok()?;
     let mut json = Value::Object(serde_json::Map::from_iter([(segments[0].clone(), part)]));
@@ -260,20 +424,73 @@ fn kind_named(name: &str) -> Option<ThirdPartyKind> {
     }
 }
 
-/// Sets a number inside the scenario's JSON form.
-fn set_json(json: &mut Value, segments: &[String], value: f64) -> Result<(), String> {
+/// Sets a value inside the scenario's JSON form.
+fn set_json(json: &mut Value, segments: &[String], value: &SweepValue) -> Result<(), String> {
     let (head, rest) = segments
         .split_first()
         .ok_or_else(|| "empty path".to_string())?;
     match head.as_str() {
         "parties" | "third_parties" => set_in_actors(json, head, rest, value),
+        "experiment" if rest.first().map(String::as_str) == Some("regimes") => {
+            Err(REGIMES_NOT_SWEPT.into())
+        }
         "scenario" | "experiment" | "sweep" => Err(format!(
             "`{head}` cannot be swept; sweep model parameters such as rotation.posting_months"
         )),
         _ => {
             let target = walk(json, segments)?;
-            set_number(target, value)
+            set_value(target, value)
         }
+    }
+}
+
+/// Why `experiment.regimes` is not a sweep parameter.
+pub const REGIMES_NOT_SWEPT: &str = "the set of regimes cannot be swept: every point already runs \
+     every regime of experiment.regimes, on the same seeds (paired), and the regime is a column \
+     of sweep_runs.csv and sweep_summary.csv. A regime's runs do not depend on which other \
+     regimes are listed, so sweeping the set would only repeat rows; list every regime to \
+     compare in experiment.regimes";
+
+/// The name to store for level `name` at `segments`, checked against the names the setting
+/// allows; `"none"` stands for the empty name where the setting has one.
+fn level_name(scenario: &Scenario, segments: &[String], name: &str) -> Result<String, String> {
+    let path: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let one_of = |allowed: Vec<&str>, none: Option<&str>| -> Result<String, String> {
+        let listed = || super::validate::name_list(allowed.iter().copied());
+        match none {
+            Some(_) if name == NONE_LEVEL => Ok(String::new()),
+            _ if allowed.contains(&name) => Ok(name.to_string()),
+            Some(meaning) => Err(format!(
+                "must be \"{NONE_LEVEL}\" ({meaning}) or one of: {}",
+                listed()
+            )),
+            None => Err(format!("must be one of: {}", listed())),
+        }
+    };
+    match path.as_slice() {
+        ["third_parties", _, "kind"] => one_of(ThirdPartyKind::NAMES.split(", ").collect(), None),
+        ["third_parties", _, "favours"] => one_of(
+            scenario.parties.iter().map(|p| p.name.as_str()).collect(),
+            Some("impartial"),
+        ),
+        // A support organisation cannot convene a table, so it cannot lead one.
+        ["regimes", "hierarchical", "lead"] | ["regimes", "contact_group", "facilitator"] => {
+            one_of(
+                scenario
+                    .third_parties
+                    .iter()
+                    .filter(|t| t.kind != ThirdPartyKind::SupportOrg)
+                    .map(|t| t.name.as_str())
+                    .collect(),
+                Some("the mediator with the highest mandate"),
+            )
+        }
+        ["experiment", "regimes", ..] => Err(REGIMES_NOT_SWEPT.into()),
+        ["parties" | "third_parties", _, "name"] => Err(
+            "names cannot be swept: paths, pairing and the outputs refer to actors by name".into(),
+        ),
+        // Any other setting says what it takes (numbers, a switch) when the name is written.
+        _ => Ok(name.to_string()),
     }
 }
 
@@ -301,6 +518,31 @@ fn walk<'a>(json: &'a mut Value, segments: &[String]) -> Result<&'a mut Value, S
     Ok(node)
 }
 
+/// Sets a value of the setting's own sort: a number (kept integral for whole-number settings),
+/// a switch or a name.
+fn set_value(target: &mut Value, value: &SweepValue) -> Result<(), String> {
+    match (value, &*target) {
+        (SweepValue::Number(x), _) => set_number(target, *x),
+        (SweepValue::Switch(b), Value::Bool(_)) => {
+            *target = Value::Bool(*b);
+            Ok(())
+        }
+        (SweepValue::Level(name), Value::String(_)) => {
+            *target = Value::String(name.clone());
+            Ok(())
+        }
+        (_, Value::Bool(_)) => Err(format!(
+            "this setting is a switch: sweep it with values = [true, false], not {}",
+            value.sort()
+        )),
+        (_, Value::Number(_) | Value::Null) => {
+            Err(format!("this setting takes numbers, not {}", value.sort()))
+        }
+        (_, Value::String(_)) => Err(format!("this setting takes a name, not {}", value.sort())),
+        _ => Err(format!("this setting cannot take {}", value.sort())),
+    }
+}
+
 /// Sets a number, keeping integers integral; refuses non-numeric settings.
 fn set_number(target: &mut Value, value: f64) -> Result<(), String> {
     match target {
@@ -318,12 +560,19 @@ fn set_number(target: &mut Value, value: f64) -> Result<(), String> {
             *target = Value::from(value);
             Ok(())
         }
-        Value::Bool(_) => Err("a switch (true/false) cannot be swept".into()),
+        Value::Bool(_) => Err(
+            "this setting is a switch (true/false): sweep it with values = [true, false]".into(),
+        ),
         _ => Err("not a number".into()),
     }
 }
 
-fn set_in_actors(json: &mut Value, list: &str, rest: &[String], value: f64) -> Result<(), String> {
+fn set_in_actors(
+    json: &mut Value,
+    list: &str,
+    rest: &[String],
+    value: &SweepValue,
+) -> Result<(), String> {
     let [who, field] = rest else {
         return Err(format!(
             "write {list}.<name>.<field>{}",
@@ -357,7 +606,7 @@ fn set_in_actors(json: &mut Value, list: &str, rest: &[String], value: f64) -> R
                 known.join(", ")
             ));
         };
-        set_number(target, value)?;
+        set_value(target, value)?;
         matched += 1;
     }
     if matched == 0 {
@@ -479,5 +728,120 @@ mod tests {
         let e = apply(&s, "mechanisms.trust", 1.0).unwrap_err();
         assert!(e.allowed.contains("switch"), "{e}");
         assert!(apply(&s, "count.wizard", 2.0).is_err());
+    }
+
+    #[test]
+    fn values_parse_as_numbers_switches_or_names() {
+        let p: SweepParameter =
+            toml::from_str("path = \"mechanisms.trust\"\nvalues = [true, false]").unwrap();
+        assert_eq!(
+            p.values,
+            [SweepValue::Switch(true), SweepValue::Switch(false)]
+        );
+        assert!(p.is_categorical());
+        assert_eq!(p.grid_values(), [0.0, 1.0]);
+        assert_eq!(p.range(), Some((0.0, 1.0)));
+        assert_eq!(p.value_at(1.0), SweepValue::Switch(false));
+        let p: SweepParameter =
+            toml::from_str("path = \"x\"\nvalues = [\"none\", \"Government\", \"Armed Group\"]")
+                .unwrap();
+        assert_eq!(p.levels().len(), 3);
+        assert_eq!(p.value_at(2.0).to_string(), "Armed Group");
+        let p: SweepParameter = toml::from_str("path = \"x\"\nvalues = [12, 24.5]").unwrap();
+        assert!(!p.is_categorical());
+        assert_eq!(p.grid_values(), [12.0, 24.5]);
+        assert_eq!(p.range(), Some((12.0, 24.5)));
+        // Numbers serialise as before (the fingerprint of a numeric sweep is unchanged), and
+        // every sort round-trips through the manifest's JSON.
+        assert_eq!(serde_json::to_string(&p.values).unwrap(), "[12.0,24.5]");
+        let mixed = vec![
+            SweepValue::Number(1.5),
+            SweepValue::Switch(true),
+            SweepValue::Level("State A".into()),
+        ];
+        let json = serde_json::to_string(&mixed).unwrap();
+        assert_eq!(json, r#"[1.5,true,"State A"]"#);
+        let back: Vec<SweepValue> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, mixed);
+        let e = toml::from_str::<SweepParameter>("path = \"x\"\nvalues = [{a = 1}]").unwrap_err();
+        assert!(e.to_string().contains("true or false"), "{e}");
+    }
+
+    #[test]
+    fn switches_and_names_are_written_into_the_scenario() {
+        let s = Scenario::baseline();
+        assert!(s.mechanisms.forum_shopping);
+        let t = apply_value(&s, "mechanisms.forum_shopping", &SweepValue::Switch(false)).unwrap();
+        assert!(!t.mechanisms.forum_shopping);
+        assert!(t.mechanisms.trust);
+        let level = |name: &str| SweepValue::Level(name.into());
+        let state_a = |t: &Scenario| t.third_parties[2].clone();
+        assert_eq!(state_a(&s).name, "State A");
+        assert_eq!(state_a(&s).favours, "Government");
+        let t = apply_value(&s, "third_parties.\"State A\".favours", &level("none")).unwrap();
+        assert_eq!(state_a(&t).favours, "");
+        let t = apply_value(
+            &s,
+            "third_parties.\"State A\".favours",
+            &level("Armed Group"),
+        )
+        .unwrap();
+        assert_eq!(state_a(&t).favours, "Armed Group");
+        let t = apply_value(&s, "third_parties.\"State A\".kind", &level("mediator")).unwrap();
+        assert_eq!(state_a(&t).kind, ThirdPartyKind::Mediator);
+        let t = apply_value(&s, "third_parties.diplomat.favours", &level("none")).unwrap();
+        assert!(
+            t.third_parties
+                .iter()
+                .filter(|x| x.kind == ThirdPartyKind::Diplomat)
+                .all(|x| x.favours.is_empty())
+        );
+        let t = apply_value(&s, "regimes.hierarchical.lead", &level("State A")).unwrap();
+        assert_eq!(t.regimes.hierarchical.lead, "State A");
+        let t = apply_value(&t, "regimes.hierarchical.lead", &level("none")).unwrap();
+        assert_eq!(t.regimes.hierarchical.lead, "");
+        let t = apply_value(
+            &s,
+            "regimes.contact_group.facilitator",
+            &level("Insider Mediator"),
+        )
+        .unwrap();
+        assert_eq!(t.regimes.contact_group.facilitator, "Insider Mediator");
+    }
+
+    #[test]
+    fn bad_switches_and_names_say_what_is_allowed() {
+        let s = Scenario::baseline();
+        let level = |name: &str| SweepValue::Level(name.into());
+        let e = apply_value(&s, "third_parties.\"State A\".favours", &level("Nobody")).unwrap_err();
+        assert_eq!(e.field, "third_parties.\"State A\".favours");
+        assert_eq!(e.value, "\"Nobody\"");
+        assert!(e.allowed.contains("\"none\" (impartial)"), "{e}");
+        assert!(e.allowed.contains("Government, Armed Group"), "{e}");
+        let e = apply_value(&s, "third_parties.diplomat.kind", &level("wizard")).unwrap_err();
+        assert!(e.allowed.contains(ThirdPartyKind::NAMES), "{e}");
+        // A support organisation cannot convene, so it is not offered as a lead.
+        let e = apply_value(&s, "regimes.hierarchical.lead", &level("Support Org")).unwrap_err();
+        assert!(
+            e.allowed.contains("UN Envoy") && !e.allowed.contains("Support Org"),
+            "{e}"
+        );
+        let e = apply(&s, "mechanisms.trust", 1.0).unwrap_err();
+        assert!(e.allowed.contains("values = [true, false]"), "{e}");
+        let e = apply_value(&s, "trust.build_rate", &SweepValue::Switch(true)).unwrap_err();
+        assert!(e.allowed.contains("takes numbers, not true/false"), "{e}");
+        let e = apply_value(&s, "world.horizon_months", &level("long")).unwrap_err();
+        assert!(e.allowed.contains("takes numbers, not names"), "{e}");
+        let e = apply_value(&s, "mechanisms.trust", &level("on")).unwrap_err();
+        assert!(e.allowed.contains("switch"), "{e}");
+        let e = apply_value(&s, "count.mediator", &SweepValue::Switch(true)).unwrap_err();
+        assert!(e.allowed.contains("whole numbers"), "{e}");
+        let e = apply_value(&s, "experiment.regimes", &level("network")).unwrap_err();
+        assert!(
+            e.allowed.contains("the set of regimes cannot be swept"),
+            "{e}"
+        );
+        let e = apply_value(&s, "third_parties.\"State A\".name", &level("X")).unwrap_err();
+        assert!(e.allowed.contains("names cannot be swept"), "{e}");
     }
 }

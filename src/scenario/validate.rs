@@ -28,6 +28,9 @@ pub const MAX_VIOLENCE_BUDGET: f64 = 1e12;
 /// Most sweep parameters whose corners validation checks (2^12 = 4,096 scenarios); a sweep
 /// with more has its points checked one by one.
 const MAX_CORNER_PARAMETERS: usize = 12;
+/// Most corners (combinations of the numbers' ends and the categorical levels) validation
+/// checks; a sweep with more has its points checked one by one.
+const MAX_CORNERS: usize = 1 << MAX_CORNER_PARAMETERS;
 
 /// Longest name of a party or third party, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -281,7 +284,11 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
             );
             continue;
         }
+        if !check_sweep_levels(c, sweep, p, &at) {
+            continue;
+        }
         let values = match sweep.design {
+            _ if p.is_categorical() => p.grid_values(),
             Grid => p.grid_values(),
             Lhs | Morris | Sobol => match p.range() {
                 Some((lo, hi)) => vec![lo, hi],
@@ -311,16 +318,17 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
             continue;
         }
         for v in values {
-            if let Err(problem) =
-                super::sweep::apply(&base, &p.path, v).and_then(|t| match validate(&t).first() {
+            let value = p.value_at(v);
+            if let Err(problem) = super::sweep::apply_value(&base, &p.path, &value).and_then(|t| {
+                match validate(&t).first() {
                     Some(first) => Err(super::Problem {
                         field: p.path.clone(),
-                        value: format!("{v}"),
+                        value: value.shown(),
                         allowed: format!("makes the scenario invalid: {first}"),
                     }),
                     None => Ok(()),
-                })
-            {
+                }
+            }) {
                 c.fail(
                     at("path"),
                     format!("{:?} = {}", p.path, problem.value),
@@ -342,21 +350,33 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
     if !c.problems.is_empty() || k < 2 {
         return;
     }
-    let ends: Vec<(f64, f64)> = sweep
+    // A categorical parameter (a switch, names) has no order: every one of its levels is a
+    // "corner", so the corners are every combination of the numbers' ends and the levels.
+    let ends: Vec<Vec<f64>> = sweep
         .parameters
         .iter()
-        .map(|p| match sweep.design {
-            Grid => p
-                .grid_values()
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-                    (lo.min(v), hi.max(v))
-                }),
-            Lhs | Morris | Sobol => p.range().unwrap_or((0.0, 0.0)),
+        .map(|p| {
+            if p.is_categorical() {
+                return p.grid_values();
+            }
+            let (lo, hi) = match sweep.design {
+                Grid => p
+                    .grid_values()
+                    .iter()
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                        (lo.min(v), hi.max(v))
+                    }),
+                Lhs | Morris | Sobol => p.range().unwrap_or((0.0, 0.0)),
+            };
+            vec![lo, hi]
         })
         .collect();
-    if k > MAX_CORNER_PARAMETERS {
-        // 2^k corners would cost more than the points: check the points themselves.
+    let corners = ends
+        .iter()
+        .try_fold(1usize, |n, e| n.checked_mul(e.len()))
+        .filter(|&n| n <= MAX_CORNERS);
+    let Some(corners) = corners.filter(|_| k <= MAX_CORNER_PARAMETERS) else {
+        // The corners would cost more than the points: check the points themselves.
         let plan = crate::experiment::design::SweepPlan::new(s, sweep);
         if let Err(problem) = plan.check_points(s) {
             c.fail(
@@ -366,15 +386,16 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
             );
         }
         return;
-    }
-    for corner in 0u32..(1 << k) {
-        let values: Vec<f64> = (0..k)
-            .map(|i| {
-                if corner >> i & 1 == 0 {
-                    ends[i].0
-                } else {
-                    ends[i].1
-                }
+    };
+    for corner in 0..corners {
+        // Mixed-radix digits of `corner`, the first parameter varying fastest.
+        let mut rest = corner;
+        let values: Vec<f64> = ends
+            .iter()
+            .map(|e| {
+                let v = e[rest % e.len()];
+                rest /= e.len();
+                v
             })
             .collect();
         let point = || {
@@ -382,14 +403,14 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
                 .parameters
                 .iter()
                 .zip(&values)
-                .map(|(p, v)| format!("{} = {v}", p.path))
+                .map(|(p, &v)| format!("{} = {}", p.path, p.value_at(v).shown()))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
         let mut t = base.clone();
         let mut problem = None;
         for (p, &v) in sweep.parameters.iter().zip(&values) {
-            match super::sweep::apply(&t, &p.path, v) {
+            match super::sweep::apply_value(&t, &p.path, &p.value_at(v)) {
                 Ok(next) => t = next,
                 Err(e) => {
                     problem = Some(e);
@@ -444,6 +465,74 @@ fn check_sobol(c: &mut Checker, n: u64, k: usize) {
             ),
         );
     }
+}
+
+/// The rules of a parameter's switches and names: all values of one sort, no range, each level
+/// once, and at least two levels for morris to move between. Returns whether they hold.
+fn check_sweep_levels(
+    c: &mut Checker,
+    sweep: &super::SweepConfig,
+    p: &super::SweepParameter,
+    at: &dyn Fn(&str) -> String,
+) -> bool {
+    let Some(first) = p.values.first() else {
+        return true;
+    };
+    let shown = || {
+        let values: Vec<String> = p.values.iter().map(|v| v.shown()).collect();
+        format!("[{}]", values.join(", "))
+    };
+    if let Some(other) = p.values.iter().find(|v| v.sort() != first.sort()) {
+        c.fail(
+            at("values"),
+            shown(),
+            format!(
+                "mixes {} and {}: a parameter's values must all be numbers, all true/false or \
+                 all names",
+                first.sort(),
+                other.sort()
+            ),
+        );
+        return false;
+    }
+    if !p.is_categorical() {
+        return true;
+    }
+    let with_range = [("min", p.min.is_some()), ("max", p.max.is_some())]
+        .into_iter()
+        .chain(std::iter::once(("steps", p.steps.is_some())))
+        .find(|(_, set)| *set);
+    if let Some((key, _)) = with_range {
+        c.fail(
+            at(key),
+            shown(),
+            format!(
+                "min, max and steps apply to numbers; a parameter of {} lists its levels in \
+                 values only",
+                first.sort()
+            ),
+        );
+        return false;
+    }
+    for (i, v) in p.values.iter().enumerate() {
+        if p.values[..i].contains(v) {
+            c.fail(
+                at("values"),
+                shown(),
+                format!("lists {} twice; list each level once", v.shown()),
+            );
+            return false;
+        }
+    }
+    if sweep.design == super::SweepDesign::Morris && p.values.len() < 2 {
+        c.fail(
+            at("values"),
+            shown(),
+            "morris moves every parameter from one level to another: list at least two levels",
+        );
+        return false;
+    }
+    true
 }
 
 /// The size of a sweep, checked before any value is applied (so a huge design is refused at
@@ -968,7 +1057,7 @@ fn party_names(s: &Scenario) -> String {
 }
 
 /// Names for a message: all of a short list, the first ten of a long one.
-fn name_list<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> String {
+pub(super) fn name_list<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> String {
     const SHOWN: usize = 10;
     let total = names.len();
     // A name with unprintable characters is shown escaped (its own problem says why).

@@ -988,6 +988,38 @@ fn a_sobol_base_sample_size_that_is_not_a_power_of_two_is_refused() {
     );
 }
 
+#[test]
+fn sweep_values_of_the_wrong_sort_or_names_not_allowed_are_refused() {
+    let swept = |path: &str, values: &str| {
+        format!("{MY_TOML}{SWEEP_TABLE}").replace(
+            "path = \"rotation.posting_months\"\nvalues = [24, 36]",
+            &format!("path = \"{path}\"\nvalues = {values}"),
+        )
+    };
+    rejected(
+        "sweep",
+        &swept("third_parties.diplomat.favours", "[\"none\", \"Rebels\"]"),
+        &[
+            "field `sweep.parameters[0].path`",
+            "\"third_parties.diplomat.favours\" = \"Rebels\"",
+            "\"none\" (impartial) or one of: Government, Armed Group",
+        ],
+    );
+    rejected(
+        "check",
+        &swept("mechanisms.trust", "[1, 0]"),
+        &["\"mechanisms.trust\" = 1", "values = [true, false]"],
+    );
+    rejected(
+        "check",
+        &swept("experiment.regimes", "[\"competitive\", \"network\"]"),
+        &[
+            "\"experiment.regimes\"",
+            "the set of regimes cannot be swept",
+        ],
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn a_scenario_file_that_is_not_a_regular_file_is_refused() {

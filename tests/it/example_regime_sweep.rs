@@ -13,6 +13,7 @@ use peacesim::output::sweep_files::{
     write_atomic,
 };
 use peacesim::regime::{self, Plan, Regime, plan_independent};
+use peacesim::scenario::sweep::SweepValue;
 use peacesim::scenario::{Scenario, SweepConfig, SweepDesign, SweepParameter};
 use std::path::Path;
 use std::sync::Arc;
@@ -53,7 +54,7 @@ fn sweep_scenario() -> (Scenario, SweepPlan) {
         seed: Some(2022),
         parameters: vec![SweepParameter {
             path: "rotation.posting_months".into(),
-            values: vec![24.0, 48.0],
+            values: vec![SweepValue::Number(24.0), SweepValue::Number(48.0)],
             min: None,
             max: None,
             steps: None,

@@ -325,6 +325,128 @@ fn bad_sweep_specs_exit_2_name_the_field_and_write_nothing() {
             true,
         ),
         (
+            "a party that does not exist as whom a diplomat favours",
+            baseline_with(&grid_table(
+                "third_parties.diplomat.favours",
+                "[\"none\", \"Nobody\"]",
+            )),
+            vec![],
+            vec![
+                "sweep.parameters[0].path",
+                "third_parties.diplomat.favours",
+                "\"Nobody\"",
+                "\"none\" (impartial)",
+                "Government, Armed Group",
+            ],
+            true,
+        ),
+        (
+            "an unknown kind",
+            baseline_with(&grid_table(
+                "third_parties.\\\"State A\\\".kind",
+                "[\"diplomat\", \"wizard\"]",
+            )),
+            vec![],
+            vec![
+                "sweep.parameters[0].path",
+                "kind",
+                "\"wizard\"",
+                "mediator, diplomat, support_org, insider",
+            ],
+            true,
+        ),
+        (
+            "a support organisation as the lead",
+            baseline_with(&grid_table(
+                "regimes.hierarchical.lead",
+                "[\"none\", \"Support Org\"]",
+            )),
+            vec![],
+            vec![
+                "regimes.hierarchical.lead",
+                "\"Support Org\"",
+                "the mediator with the highest mandate",
+                "UN Envoy",
+            ],
+            true,
+        ),
+        (
+            "true/false for a number",
+            baseline_with(&grid_table("trust.build_rate", "[true, false]")),
+            vec![],
+            vec![
+                "trust.build_rate",
+                "= true",
+                "takes numbers, not true/false",
+            ],
+            true,
+        ),
+        (
+            "values of mixed sorts",
+            baseline_with(&grid_table("mechanisms.trust", "[true, 0]")),
+            vec![],
+            vec![
+                "sweep.parameters[0].values",
+                "[true, 0]",
+                "mixes true/false and numbers",
+            ],
+            true,
+        ),
+        (
+            "a level listed twice",
+            baseline_with(&grid_table("mechanisms.trust", "[false, false]")),
+            vec![],
+            vec!["sweep.parameters[0].values", "lists false twice"],
+            true,
+        ),
+        (
+            "a range for a switch",
+            baseline_with(
+                "[sweep]\ndesign = \"lhs\"\nsamples = 4\nreplicates = 2\n\n\
+                 [[sweep.parameters]]\npath = \"mechanisms.trust\"\nvalues = [true, false]\n\
+                 min = 0\n",
+            ),
+            vec![],
+            vec!["sweep.parameters[0].min", "apply to numbers"],
+            true,
+        ),
+        (
+            "a morris switch with one level",
+            baseline_with(
+                "[sweep]\ndesign = \"morris\"\nsamples = 2\nreplicates = 2\n\n\
+                 [[sweep.parameters]]\npath = \"mechanisms.trust\"\nvalues = [false]\n",
+            ),
+            vec![],
+            vec!["sweep.parameters[0].values", "at least two levels"],
+            true,
+        ),
+        (
+            "the set of regimes",
+            baseline_with(&grid_table("experiment.regimes", "[\"network\"]")),
+            vec![],
+            vec![
+                "experiment.regimes",
+                "the set of regimes cannot be swept",
+                "every regime of experiment.regimes",
+            ],
+            true,
+        ),
+        (
+            "a lead removed by a count",
+            baseline_with(&format!(
+                "{}\n[[sweep.parameters]]\npath = \"regimes.hierarchical.lead\"\n\
+                 values = [\"none\", \"Regional Envoy\"]\n",
+                grid_table("count.mediator", "[2, 1]")
+            )),
+            vec![],
+            vec![
+                "regimes.hierarchical.lead",
+                "\"Regional Envoy\"",
+                "count.mediator = 1",
+            ],
+            true,
+        ),
+        (
             "an unknown key in [sweep]",
             baseline_with(&edit(
                 &lhs("min = 0.01\nmax = 0.1"),
@@ -961,6 +1083,152 @@ fn sweep_results_do_not_depend_on_the_number_of_threads() {
         read(&one, "sweep_runs.csv") != read(&three, "sweep_runs.csv"),
         "the sweep seed does not change the runs"
     );
+}
+
+// ---- 4b. switches and named levels ----------------------------------------------------------
+
+/// A grid over a mechanism switch × whom the diplomats favour (`"none"`: impartial).
+fn categorical_table(replicates: u64) -> String {
+    format!(
+        "[sweep]\ndesign = \"grid\"\nreplicates = {replicates}\nseed = 5\n\n\
+         [[sweep.parameters]]\npath = \"mechanisms.forum_shopping\"\nvalues = [true, false]\n\n\
+         [[sweep.parameters]]\npath = \"third_parties.diplomat.favours\"\n\
+         values = [\"none\", \"Government\", \"Armed Group\"]\n"
+    )
+}
+
+#[test]
+fn a_grid_over_a_switch_and_names_writes_the_levels_and_applies_them() {
+    let tmp = TempDir::new().unwrap();
+    let replicates = 6;
+    let file = write(
+        tmp.path(),
+        "levels.toml",
+        &baseline_with(&categorical_table(replicates)),
+    );
+    let out = tmp.path().join("out");
+    sweep_ok(&file, &out, &[]);
+    let (header, rows) = csv_table(&out.join("sweep_runs.csv"));
+    assert_eq!(
+        header[..3],
+        [
+            "point",
+            "mechanisms.forum_shopping",
+            "third_parties.diplomat.favours"
+        ]
+    );
+    let grid: Vec<(&str, &str)> = ["true", "false"]
+        .into_iter()
+        .flat_map(|s| ["none", "Government", "Armed Group"].map(move |f| (s, f)))
+        .collect();
+    assert_eq!(rows.len(), grid.len() * replicates as usize * REGIMES.len());
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let switches = column("forum_switches");
+    let mut switched = 0u64;
+    for (n, row) in rows.iter().enumerate() {
+        let p = n / (replicates as usize * REGIMES.len());
+        assert_eq!(row[0], p.to_string(), "row {n}: {row:?}");
+        assert_eq!((row[1].as_str(), row[2].as_str()), grid[p], "row {n}");
+        let count: u64 = row[switches].parse().unwrap();
+        // The switch is applied: without forum shopping no party ever switches tables.
+        if row[1] == "false" {
+            assert_eq!(
+                count, 0,
+                "row {n}: forum switches with forum_shopping = false"
+            );
+        } else {
+            switched += count;
+        }
+    }
+    assert!(
+        switched > 0,
+        "no forum switch at all with forum_shopping = true"
+    );
+    // The names are applied: the same replicates (same seeds) run differently when the
+    // diplomats favour someone else.
+    let runs_of = |p: usize| -> Vec<&[String]> {
+        rows.iter()
+            .filter(|r| r[0] == p.to_string())
+            .map(|r| &r[3..])
+            .collect()
+    };
+    assert_ne!(
+        runs_of(0),
+        runs_of(1),
+        "favours none and Government run alike"
+    );
+    assert_ne!(
+        runs_of(1),
+        runs_of(2),
+        "favours Government and Armed Group run alike"
+    );
+
+    let (sh, srows) = csv_table(&out.join("sweep_summary.csv"));
+    assert_eq!(
+        sh[..4],
+        [
+            "point",
+            "mechanisms.forum_shopping",
+            "third_parties.diplomat.favours",
+            "regime"
+        ]
+    );
+    let levels: BTreeSet<(String, String)> =
+        srows.iter().map(|r| (r[1].clone(), r[2].clone())).collect();
+    let expected: BTreeSet<(String, String)> = grid
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(levels, expected);
+
+    // The figures draw the levels by name (and `check` accepts the file).
+    let plotted = tmp.path().join("plotted");
+    let o = peacesim(&[
+        "sweep",
+        path_str(&file),
+        "--out",
+        path_str(&plotted),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = fs::read_to_string(plotted.join("heatmap_agreement.svg")).unwrap();
+    for label in ["true", "false", "none", "Government", "Armed Group"] {
+        assert!(
+            svg.contains(&format!(">\n{label}\n</text>")),
+            "heatmap lacks {label}"
+        );
+    }
+    assert!(peacesim(&["check", path_str(&file)]).status.success());
+}
+
+#[test]
+fn a_categorical_sweep_is_the_same_across_threads_and_shards() {
+    let tmp = TempDir::new().unwrap();
+    // 6 points × 100 replicates = 600 units: two chunks, shards cutting through them.
+    let file = write(
+        tmp.path(),
+        "levels.toml",
+        &baseline_with(&categorical_table(100)),
+    );
+    let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
+    sweep_ok(&file, &one, &["--threads", "1"]);
+    sweep_ok(&file, &two, &["--threads", "2"]);
+    assert_same_sweep(&one, &two, "a categorical sweep on 1 and 2 threads");
+    let shards: Vec<PathBuf> = (0..3)
+        .map(|i| tmp.path().join(format!("shard-{i}")))
+        .collect();
+    for (i, dir) in shards.iter().enumerate() {
+        sweep_ok(
+            &file,
+            dir,
+            &["--shard", &format!("{i}/3"), "--threads", "2"],
+        );
+    }
+    let merged = tmp.path().join("merged");
+    let dirs: Vec<&Path> = shards.iter().map(PathBuf::as_path).collect();
+    let o = merge(&dirs, &merged);
+    assert!(o.status.success(), "merge: {}", stderr(&o));
+    assert_same_sweep(&one, &merged, "a categorical sweep merged from 3 shards");
 }
 
 // ---- 5. Morris and Latin hypercube ---------------------------------------------------------

@@ -176,6 +176,21 @@ fn parameter_ticks(values: &[f64], lo: f64, hi: f64) -> Vec<f64> {
     }
 }
 
+/// A tick label of parameter `i` at `x`: the level's name (`true`, `false`, a name) for a
+/// categorical parameter, whose axis positions are level indices; else the number.
+fn tick_label(plan: &SweepPlan, i: usize, x: f64) -> String {
+    if plan.is_categorical(i) {
+        let at = x.round();
+        if (x - at).abs() < 1e-9 && at >= 0.0 && (at as usize) < plan.levels[i].len() {
+            plan.label(i, at)
+        } else {
+            String::new()
+        }
+    } else {
+        number(x)
+    }
+}
+
 /// The distinct values of parameter `i` over the plan's points, ascending.
 fn distinct(plan: &SweepPlan, i: usize) -> Vec<f64> {
     let mut values: Vec<f64> = plan.points.iter().map(|p| p[i]).collect();
@@ -239,6 +254,26 @@ fn parameter_label(path: &str) -> String {
         Some(unit) => format!("{path} ({unit})"),
         None => path.to_string(),
     }
+}
+
+/// Axis label of parameter `i` of `plan`: a categorical parameter (a switch, names) has no unit.
+fn axis_label(plan: &SweepPlan, i: usize) -> String {
+    if plan.is_categorical(i) {
+        plan.names[i].clone()
+    } else {
+        parameter_label(&plan.names[i])
+    }
+}
+
+/// Room for the tick labels of parameter `i` on a vertical axis: the longest level name of a
+/// categorical parameter, at least `least` pixels.
+fn label_room(plan: &SweepPlan, i: usize, least: u32) -> u32 {
+    let longest = plan.levels[i]
+        .iter()
+        .map(|l| l.to_string().chars().count())
+        .max()
+        .unwrap_or(0) as u32;
+    (40 + 10 * longest).clamp(least, 260)
 }
 
 /// An f64 axis with given ticks. (plotters' `with_key_points` leaves an f64 axis without a
@@ -385,15 +420,20 @@ impl Figure for LineFigure<'_> {
         } else {
             "Student-t"
         };
+        let bands = if self.plan.is_categorical(0) {
+            "bars"
+        } else {
+            "bands"
+        };
         let note = match self.counts() {
             // A conditional outcome: only the replicates meeting its condition count.
             Some((least, most)) if least < self.plan.replicates => format!(
                 "Among the replicates with an agreement ({least}–{most} of {} per value and \
-                 regime); bands are 95% {interval} intervals",
+                 regime); {bands} are 95% {interval} intervals",
                 self.plan.replicates
             ),
             _ => format!(
-                "Mean over {} paired replicates per value and regime; bands are 95% {interval} \
+                "Mean over {} paired replicates per value and regime; {bands} are 95% {interval} \
                  intervals",
                 self.plan.replicates
             ),
@@ -406,10 +446,20 @@ impl Figure for LineFigure<'_> {
             .collect();
         let values = distinct(self.plan, 0);
         let (x_lo, x_hi) = (values[0], values[values.len() - 1]);
-        let pad = if x_hi > x_lo {
+        // Levels of a switch or names are unordered: dots with 95% bars, side by side per
+        // regime, at the level positions, without lines between them.
+        let categorical = self.plan.is_categorical(0);
+        let pad = if categorical {
+            0.5
+        } else if x_hi > x_lo {
             (x_hi - x_lo) * 0.04
         } else {
             x_lo.abs().max(1.0) * 0.1
+        };
+        let ticks = if categorical {
+            values.clone()
+        } else {
+            parameter_ticks(&values, x_lo, x_hi)
         };
         let top = series.iter().flatten().map(|p| p[3]).fold(0.0, f64::max);
         let y_max = if is_proportion(self.outcome) {
@@ -422,10 +472,7 @@ impl Figure for LineFigure<'_> {
             .margin_right(40)
             .x_label_area_size(64)
             .y_label_area_size(84)
-            .build_cartesian_2d(
-                (x_lo - pad..x_hi + pad).ticks(parameter_ticks(&values, x_lo, x_hi)),
-                0.0..y_max,
-            )?;
+            .build_cartesian_2d((x_lo - pad..x_hi + pad).ticks(ticks), 0.0..y_max)?;
         let y_format = |y: &f64| {
             if y_max > 5.0 {
                 format!("{y:.0}")
@@ -437,17 +484,33 @@ impl Figure for LineFigure<'_> {
         };
         chart
             .configure_mesh()
-            .x_desc(parameter_label(path))
+            .x_desc(axis_label(self.plan, 0))
             .y_desc(self.y_desc)
-            .x_label_formatter(&|x| number(*x))
+            .x_label_formatter(&|x| tick_label(self.plan, 0, *x))
             .y_label_formatter(&y_format)
             .axis_desc_style(text(20.0))
             .label_style(text(17.0))
             .light_line_style(WHITE.mix(0.0))
             .bold_line_style(BLACK.mix(0.08))
             .draw()?;
+        let regimes = self.summary.regimes.len() as f64;
         for (r, name) in self.summary.regimes.iter().enumerate() {
             let colour = regime_colour(name, r);
+            if categorical {
+                let shift = 0.12 * (r as f64 - (regimes - 1.0) / 2.0);
+                chart.draw_series(series[r].iter().map(|p| {
+                    PathElement::new(
+                        vec![(p[0] + shift, p[2]), (p[0] + shift, p[3])],
+                        colour.stroke_width(3),
+                    )
+                }))?;
+                chart.draw_series(
+                    series[r]
+                        .iter()
+                        .map(|p| Circle::new((p[0] + shift, p[1]), 6, colour.filled())),
+                )?;
+                continue;
+            }
             let band: Vec<(f64, f64)> = series[r]
                 .iter()
                 .map(|p| (p[0], p[3]))
@@ -713,13 +776,13 @@ impl Figure for HeatmapFigure<'_> {
         let x_tick = |x: &f64| {
             self.xs
                 .get(x.round().max(0.0) as usize)
-                .map(|v| number(*v))
+                .map(|v| tick_label(self.plan, 0, *v))
                 .unwrap_or_default()
         };
         let y_tick = |y: &f64| {
             self.ys
                 .get(y.round().max(0.0) as usize)
-                .map(|v| number(*v))
+                .map(|v| tick_label(self.plan, 1, *v))
                 .unwrap_or_default()
         };
         let (caption, axis_desc, labels) = (title(21.0), text(18.0), text(16.0));
@@ -735,7 +798,7 @@ impl Figure for HeatmapFigure<'_> {
                 .margin_right(20)
                 .caption(&panel.caption, caption.color(&panel.colour))
                 .x_label_area_size(60)
-                .y_label_area_size(84)
+                .y_label_area_size(label_room(self.plan, 1, 84))
                 .build_cartesian_2d(
                     (-0.5..nx as f64 - 0.5).ticks(x_keys.clone()),
                     (-0.5..ny as f64 - 0.5).ticks(y_keys.clone()),
@@ -743,8 +806,8 @@ impl Figure for HeatmapFigure<'_> {
             chart
                 .configure_mesh()
                 .disable_mesh()
-                .x_desc(parameter_label(&self.plan.names[0]))
-                .y_desc(parameter_label(&self.plan.names[1]))
+                .x_desc(axis_label(self.plan, 0))
+                .y_desc(axis_label(self.plan, 1))
                 .x_label_formatter(&x_tick)
                 .y_label_formatter(&y_tick)
                 .axis_desc_style(axis_desc.clone())
@@ -901,18 +964,23 @@ impl Figure for ScatterFigure<'_> {
         let y_max = nice_top(top * 1.05).min(100.0);
         let rows = self.plan.names.len().div_ceil(self.columns());
         let panels = area.split_evenly((rows, self.columns()));
-        for (i, (name, panel)) in self.plan.names.iter().zip(&panels).enumerate() {
+        for (i, panel) in panels.iter().enumerate().take(self.plan.names.len()) {
             let values = distinct(self.plan, i);
+            let categorical = self.plan.is_categorical(i);
             let (lo, hi) = match self.plan.design {
                 SweepDesign::Grid => (values[0], values[values.len() - 1]),
                 _ => self.plan.ranges[i],
             };
-            let pad = if hi > lo {
+            let pad = if categorical {
+                0.5
+            } else if hi > lo {
                 (hi - lo) * if grid { 0.07 } else { 0.04 }
             } else {
                 lo.abs().max(1.0) * 0.1
             };
-            let ticks = if self.plan.design == SweepDesign::Grid {
+            let ticks = if categorical {
+                (0..self.plan.levels[i].len()).map(|l| l as f64).collect()
+            } else if self.plan.design == SweepDesign::Grid {
                 parameter_ticks(&values, lo, hi)
             } else {
                 nice_ticks(lo, hi, 5.0)
@@ -934,9 +1002,9 @@ impl Figure for ScatterFigure<'_> {
                 )?;
             chart
                 .configure_mesh()
-                .x_desc(parameter_label(name))
+                .x_desc(axis_label(self.plan, i))
                 .y_desc("replicates with an agreement (%)")
-                .x_label_formatter(&|x| number(*x))
+                .x_label_formatter(&|x| tick_label(self.plan, i, *x))
                 .y_label_formatter(&|y| format!("{y:.0}"))
                 .axis_desc_style(text(18.0))
                 .label_style(text(16.0))
@@ -945,7 +1013,13 @@ impl Figure for ScatterFigure<'_> {
                 .draw()?;
             // On a grid, regimes share x values: shift each regime's dots a little sideways.
             let regimes = self.summary.regimes.len();
-            let dodge = if grid { (hi - lo) * 0.02 } else { 0.0 };
+            let dodge = if categorical {
+                0.08
+            } else if grid {
+                (hi - lo) * 0.02
+            } else {
+                0.0
+            };
             for (r, regime) in self.summary.regimes.iter().enumerate() {
                 let colour = regime_colour(regime, r);
                 let shift = dodge * (r as f64 - (regimes as f64 - 1.0) / 2.0);
@@ -1147,7 +1221,10 @@ mod tests {
     fn values(path: &str, values: &[f64]) -> SweepParameter {
         SweepParameter {
             path: path.into(),
-            values: values.to_vec(),
+            values: values
+                .iter()
+                .map(|&v| crate::scenario::sweep::SweepValue::Number(v))
+                .collect(),
             min: None,
             max: None,
             steps: None,
@@ -1309,6 +1386,129 @@ mod tests {
         let summary = summary(&plan);
         let effects = elementary_effects(&plan, &summary);
         assert!(effects.iter().any(|e| e.outcome == "agreement"));
+        check(&plan, &summary, &effects, &["sensitivity"]);
+    }
+
+    fn levels(path: &str, names: &[&str]) -> SweepParameter {
+        use crate::scenario::sweep::SweepValue;
+        SweepParameter {
+            path: path.into(),
+            values: names
+                .iter()
+                .map(|n| match *n {
+                    "true" => SweepValue::Switch(true),
+                    "false" => SweepValue::Switch(false),
+                    _ => SweepValue::Level(n.to_string()),
+                })
+                .collect(),
+            min: None,
+            max: None,
+            steps: None,
+        }
+    }
+
+    /// Whether an SVG shows `label` as a text of its own (a tick label).
+    fn shows(svg: &str, label: &str) -> bool {
+        svg.contains(&format!(">\n{label}\n</text>"))
+    }
+
+    #[test]
+    fn categorical_axes_are_labelled_with_their_levels() {
+        let dir = tempfile::tempdir().unwrap();
+        let svg =
+            |stem: &str| std::fs::read_to_string(dir.path().join(format!("{stem}.svg"))).unwrap();
+        let one = plan(
+            SweepDesign::Grid,
+            vec![levels("mechanisms.forum_shopping", &["true", "false"])],
+        );
+        check(
+            &one,
+            &summary(&one),
+            &[],
+            &[
+                "sweep_agreement",
+                "sweep_relapse_given_agreement",
+                "sweep_cumulative_violence",
+                "sweep_forum_switches",
+            ],
+        );
+        write_sweep_figures(&one, &summary(&one), &[], dir.path()).unwrap();
+        let line = svg("sweep_agreement");
+        assert!(shows(&line, "true") && shows(&line, "false"), "{line}");
+        // Not the level indices, and no unit read from the baseline's comments.
+        assert!(!shows(&line, "0.5"));
+        assert!(shows(&line, "mechanisms.forum_shopping"));
+        assert!(line.contains("bars are 95%"));
+
+        let two = plan(
+            SweepDesign::Grid,
+            vec![
+                levels("third_parties.diplomat.favours", &["none", "Government"]),
+                levels("mechanisms.trust", &["false", "true"]),
+            ],
+        );
+        check(
+            &two,
+            &summary(&two),
+            &[],
+            &["heatmap_agreement", "heatmap_difference"],
+        );
+        write_sweep_figures(&two, &summary(&two), &[], dir.path()).unwrap();
+        let heat = svg("heatmap_agreement");
+        for label in ["none", "Government", "true", "false"] {
+            assert!(shows(&heat, label), "heatmap lacks {label}");
+        }
+
+        let lhs = plan(
+            SweepDesign::Lhs,
+            vec![
+                range("trust.build_rate", 0.01, 0.1),
+                levels("third_parties.diplomat.kind", &["diplomat", "mediator"]),
+            ],
+        );
+        check(&lhs, &summary(&lhs), &[], &["sweep_scatter"]);
+        write_sweep_figures(&lhs, &summary(&lhs), &[], dir.path()).unwrap();
+        let scatter = svg("sweep_scatter");
+        assert!(shows(&scatter, "diplomat") && shows(&scatter, "mediator"));
+    }
+
+    #[test]
+    fn morris_effects_of_a_switch_are_changes_per_change_of_level() {
+        let plan = plan(
+            SweepDesign::Morris,
+            vec![
+                range("trust.build_rate", 0.01, 0.1),
+                levels("mechanisms.trust", &["false", "true"]),
+            ],
+        );
+        let summary = summary(&plan);
+        let effects = elementary_effects(&plan, &summary);
+        let k = OUTCOMES
+            .iter()
+            .position(|o| *o == "cumulative_violence")
+            .unwrap();
+        // By hand: every step that moves the switch, (y after − y before) × ±1 towards `true`.
+        let mut by_hand = Vec::new();
+        for (t, order) in plan.moves.iter().enumerate() {
+            let step = order.iter().position(|&m| m == 1).unwrap();
+            let a = t * 3 + step;
+            let sign = plan.points[a + 1][1] - plan.points[a][1];
+            let change = summary.mean(a + 1, 0, k).unwrap() - summary.mean(a, 0, k).unwrap();
+            by_hand.push(change * sign);
+        }
+        let e = effects
+            .iter()
+            .find(|e| {
+                e.regime == REGIMES[0]
+                    && e.outcome == "cumulative_violence"
+                    && e.parameter == "mechanisms.trust"
+            })
+            .unwrap();
+        let n = by_hand.len() as f64;
+        assert_eq!(e.n, by_hand.len() as u64);
+        assert!((e.mu - by_hand.iter().sum::<f64>() / n).abs() < 1e-9);
+        assert!((e.mu_star - by_hand.iter().map(|x| x.abs()).sum::<f64>() / n).abs() < 1e-9);
+        assert!(e.mu_star > 0.0);
         check(&plan, &summary, &effects, &["sensitivity"]);
     }
 
