@@ -1,6 +1,7 @@
 //! `report.html`: one self-contained page a trainer can project. SVG figures are inlined; there
 //! is no script, no stylesheet link and no network access.
 
+use crate::experiment::stats::Moments;
 use crate::experiment::{OUTCOMES, Results, is_proportion};
 use crate::output::plots::RUN_FIGURES;
 use crate::scenario::Scenario;
@@ -73,6 +74,45 @@ pub(crate) fn signed(outcome: &str, x: f64) -> String {
     format!("{}{magnitude}", if x < 0.0 { "−" } else { "+" })
 }
 
+/// A table cell: the mean with its 95% interval (Wilson for shares, Student t otherwise) and,
+/// given a paired difference from the reference, that difference with its interval, bold when
+/// the interval excludes zero.
+pub(crate) fn estimate_cell(
+    outcome: &str,
+    values: &Moments,
+    difference: Option<&Moments>,
+) -> String {
+    let ci = if is_proportion(outcome) {
+        values.wilson95()
+    } else {
+        values.ci95()
+    };
+    let mut cell = match (values.mean(), ci) {
+        (Some(m), Some((lo, hi))) => format!(
+            "{} <span class=\"ci\">[{}, {}]</span>",
+            value(outcome, m),
+            value(outcome, lo),
+            value(outcome, hi)
+        ),
+        (Some(m), None) => value(outcome, m),
+        _ => "–".into(),
+    };
+    if let Some(d) = difference
+        && let (Some(x), Some((lo, hi))) = (d.mean(), d.ci95())
+    {
+        let clear = lo > 0.0 || hi < 0.0;
+        let _ = write!(
+            cell,
+            "<br><span class=\"diff{}\">Δ {} [{}, {}]</span>",
+            if clear { " clear" } else { "" },
+            signed(outcome, x),
+            signed(outcome, lo),
+            signed(outcome, hi)
+        );
+    }
+    cell
+}
+
 fn summary_table(results: &Results) -> String {
     let reference = &results.regime_names[results.reference];
     let mut s = String::from("<table>\n<thead><tr><th>Outcome</th>");
@@ -88,34 +128,8 @@ fn summary_table(results: &Results) -> String {
                 s.push_str("<td>–</td>");
                 continue;
             };
-            let ci = if is_proportion(outcome) {
-                o.values.wilson95()
-            } else {
-                o.values.ci95()
-            };
-            let mut cell = match (o.values.mean(), ci) {
-                (Some(m), Some((lo, hi))) => format!(
-                    "{} <span class=\"ci\">[{}, {}]</span>",
-                    value(outcome, m),
-                    value(outcome, lo),
-                    value(outcome, hi)
-                ),
-                (Some(m), None) => value(outcome, m),
-                _ => "–".into(),
-            };
-            if name != reference
-                && let (Some(d), Some((lo, hi))) = (o.difference.mean(), o.difference.ci95())
-            {
-                let clear = lo > 0.0 || hi < 0.0;
-                let _ = write!(
-                    cell,
-                    "<br><span class=\"diff{}\">Δ {} [{}, {}]</span>",
-                    if clear { " clear" } else { "" },
-                    signed(outcome, d),
-                    signed(outcome, lo),
-                    signed(outcome, hi)
-                );
-            }
+            let difference = (name != reference).then_some(&o.difference);
+            let cell = estimate_cell(outcome, &o.values, difference);
             let _ = write!(s, "<td>{cell}</td>");
         }
         s.push_str("</tr>\n");

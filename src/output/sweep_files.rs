@@ -831,20 +831,8 @@ pub fn concatenate_recorded(shards: &[ShardFolder], dir: &Path) -> Result<Vec<Re
                 written.update(&header);
                 total += header.len() as u64;
             }
-            loop {
-                let n = reader
-                    .read(&mut buf)
-                    .with_context(|| format!("cannot copy {}", path.display()))?;
-                if n == 0 {
-                    break;
-                }
-                own.update(&buf[..n]);
-                written.update(&buf[..n]);
-                total += n as u64;
-                target
-                    .write_all(&buf[..n])
-                    .with_context(|| format!("cannot write {}", out.display()))?;
-            }
+            total += copy_rest(&mut reader, &mut target, [&mut own, &mut written], &mut buf)
+                .with_context(|| format!("cannot copy {} to {}", path.display(), out.display()))?;
             if own.hex() != entry.hash {
                 bail!(
                     "{}: its rows are not the ones its checkpoint vouches for (the checksum \
@@ -862,6 +850,28 @@ pub fn concatenate_recorded(shards: &[ShardFolder], dir: &Path) -> Result<Vec<Re
         });
     }
     Ok(entries)
+}
+
+/// Copies the rest of `reader` to `target` through `buf`, updating both checksums (the
+/// shard's own and the merged file's); returns the bytes copied.
+fn copy_rest(
+    reader: &mut impl Read,
+    target: &mut impl Write,
+    hashes: [&mut Fnv64; 2],
+    buf: &mut [u8],
+) -> std::io::Result<u64> {
+    let [own, written] = hashes;
+    let mut total = 0;
+    loop {
+        let n = reader.read(buf)?;
+        if n == 0 {
+            return Ok(total);
+        }
+        own.update(&buf[..n]);
+        written.update(&buf[..n]);
+        target.write_all(&buf[..n])?;
+        total += n as u64;
+    }
 }
 
 fn hash_prefix(path: &Path, len: u64, at: &[u64]) -> Result<(Vec<Fnv64>, Fnv64)> {
@@ -1518,19 +1528,8 @@ pub fn concatenate(shards: &[ShardFolder], plan: &SweepPlan, out: &Path) -> Resu
             target.write_all(&found)?;
             written.update(&found);
         }
-        loop {
-            let n = reader
-                .read(&mut buf)
-                .with_context(|| format!("cannot copy {}", path.display()))?;
-            if n == 0 {
-                break;
-            }
-            own.update(&buf[..n]);
-            written.update(&buf[..n]);
-            target
-                .write_all(&buf[..n])
-                .with_context(|| format!("cannot write {}", out.display()))?;
-        }
+        copy_rest(&mut reader, &mut target, [&mut own, &mut written], &mut buf)
+            .with_context(|| format!("cannot copy {} to {}", path.display(), out.display()))?;
         if own.hex() != s.checkpoint.csv_hash {
             bail!(
                 "{}: changed while it was being merged (its checksum differs); {MERGE_REMEDY}",

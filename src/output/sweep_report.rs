@@ -2,12 +2,11 @@
 //! point with paired differences, every figure inlined, the sensitivity analysis) and its
 //! compact terminal table.
 
-use super::report::{STYLE, escape, signed, value};
+use super::report::{STYLE, escape, estimate_cell};
 use super::sobol_files::SobolRow;
 use super::sweep_files::{Effect, SweepSummary};
+use crate::experiment::OUTCOMES;
 use crate::experiment::design::SweepPlan;
-use crate::experiment::stats::Moments;
-use crate::experiment::{OUTCOMES, is_proportion};
 use crate::scenario::{Scenario, SweepDesign};
 use std::fmt::Write;
 
@@ -108,43 +107,11 @@ fn outcome_index(name: &str) -> usize {
         .expect("a known outcome")
 }
 
-fn interval(outcome: &str, m: &Moments) -> Option<(f64, f64)> {
-    if is_proportion(outcome) {
-        m.wilson95()
-    } else {
-        m.ci95()
-    }
-}
-
 /// A cell: mean [interval], and for a regime other than the reference its paired difference.
 fn cell(summary: &SweepSummary, point: usize, r: usize, outcome: &str) -> String {
     let k = outcome_index(outcome);
-    let m = summary.moments(point, r, k);
-    let mut s = match (m.mean(), interval(outcome, m)) {
-        (Some(x), Some((lo, hi))) => format!(
-            "{} <span class=\"ci\">[{}, {}]</span>",
-            value(outcome, x),
-            value(outcome, lo),
-            value(outcome, hi)
-        ),
-        (Some(x), None) => value(outcome, x),
-        _ => "–".into(),
-    };
-    let d = summary.difference(point, r, k);
-    if r != summary.reference
-        && let (Some(x), Some((lo, hi))) = (d.mean(), d.ci95())
-    {
-        let clear = lo > 0.0 || hi < 0.0;
-        let _ = write!(
-            s,
-            "<br><span class=\"diff{}\">Δ {} [{}, {}]</span>",
-            if clear { " clear" } else { "" },
-            signed(outcome, x),
-            signed(outcome, lo),
-            signed(outcome, hi)
-        );
-    }
-    s
+    let difference = (r != summary.reference).then(|| summary.difference(point, r, k));
+    estimate_cell(outcome, summary.moments(point, r, k), difference)
 }
 
 /// Per regime other than the reference: points where the paired difference in `outcome` is

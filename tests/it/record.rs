@@ -21,16 +21,6 @@ fn run_ok(out: &Path, extra: &[&str]) {
     assert!(o.status.success(), "{args:?}: {}", stderr(&o));
 }
 
-fn rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let header = r.headers().unwrap().iter().map(String::from).collect();
-    let rows = r
-        .records()
-        .map(|x| x.unwrap().iter().map(String::from).collect())
-        .collect();
-    (header, rows)
-}
-
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fs::read_dir(dir)
         .unwrap()
@@ -82,18 +72,18 @@ fn a_recorded_run_writes_every_month_and_actor_and_changes_no_outcome() {
     let s = Scenario::baseline();
     let months = s.total_months();
     let regimes = s.experiment.regimes.len();
-    let (header, monthly) = rows(&one.join("trajectories.csv"));
+    let (header, monthly) = csv_table(&one.join("trajectories.csv"));
     let mut want = vec!["regime".to_string(), "replicate".to_string()];
     want.extend(monthly_columns(&s));
     assert_eq!(header, want);
     assert_eq!(monthly.len(), 30 * regimes * months);
-    let (aheader, agents) = rows(&one.join("agents.csv"));
+    let (aheader, agents) = csv_table(&one.join("agents.csv"));
     assert_eq!(aheader[2..], AGENT_COLUMNS.map(String::from));
     assert_eq!(agents.len(), 30 * regimes * months * s.third_parties.len());
 
     // Each run's last month agrees with its row in runs.csv: the agreement flag, and the
     // cumulative violence is the sum of the monthly violence.
-    let (rheader, runs) = rows(&one.join("runs.csv"));
+    let (rheader, runs) = csv_table(&one.join("runs.csv"));
     let col = |h: &[String], name: &str| h.iter().position(|c| c == name).unwrap();
     let (agreement, violence) = (col(&header, "agreement"), col(&header, "violence"));
     let mut checked = 0;
@@ -208,7 +198,7 @@ fn recorded_shards_merge_into_the_whole_sweep_byte_for_byte_and_damage_is_refuse
     let whole = root.join("whole");
     let o = sweep(&file, &whole, &["--record", "agents", "--threads", "2"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let (header, monthly) = rows(&whole.join("trajectories.csv"));
+    let (header, monthly) = csv_table(&whole.join("trajectories.csv"));
     assert_eq!(
         header[..3],
         ["point", "regime", "replicate"].map(String::from)

@@ -48,16 +48,6 @@ fn sweep(file: &Path, out: &Path, extra: &[&str]) {
     assert!(o.status.success(), "{args:?}: {}", stderr(&o));
 }
 
-fn table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let header = reader.headers().unwrap().iter().map(String::from).collect();
-    let rows = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(String::from).collect())
-        .collect();
-    (header, rows)
-}
-
 fn number(s: &str) -> f64 {
     s.parse()
         .unwrap_or_else(|_| panic!("{s:?} is not a number"))
@@ -91,7 +81,7 @@ fn a_sobol_sweep_writes_indices_that_follow_from_its_summary() {
         assert!(out.join(figure).exists(), "no {figure}");
     }
 
-    let (header, rows) = table(&out.join("sensitivity.csv"));
+    let (header, rows) = csv_table(&out.join("sensitivity.csv"));
     assert_eq!(
         header,
         [
@@ -144,7 +134,7 @@ fn a_sobol_sweep_writes_indices_that_follow_from_its_summary() {
 
     // Recompute the agreement rows from sweep_summary.csv's means (rounded to 6 decimals
     // there, hence the tolerance).
-    let (sh, srows) = table(&out.join("sweep_summary.csv"));
+    let (sh, srows) = csv_table(&out.join("sweep_summary.csv"));
     assert_eq!(sh[1..3], NAMES);
     let mut mean: BTreeMap<(usize, String), f64> = BTreeMap::new();
     for r in srows.iter().filter(|r| r[4] == "agreement") {

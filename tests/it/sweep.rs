@@ -104,18 +104,6 @@ fn assert_same_sweep(a: &Path, b: &Path, what: &str) {
     }
 }
 
-/// A CSV file as its header and rows (proper CSV parsing: parameter paths may be quoted).
-fn csv_table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut reader =
-        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let header = reader.headers().unwrap().iter().map(String::from).collect();
-    let rows = reader
-        .records()
-        .map(|r| r.unwrap().iter().map(String::from).collect())
-        .collect();
-    (header, rows)
-}
-
 fn checkpoint(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&read(dir, "checkpoint.json")).expect("checkpoint.json is JSON")
 }

@@ -8,16 +8,6 @@ use tempfile::TempDir;
 
 use crate::common::*;
 
-fn table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let header = r.headers().unwrap().iter().map(String::from).collect();
-    let rows = r
-        .records()
-        .map(|x| x.unwrap().iter().map(String::from).collect())
-        .collect();
-    (header, rows)
-}
-
 fn sweep_file(dir: &Path, parameters: usize) -> std::path::PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweep_rotation.toml");
     let mut text = fs::read_to_string(&path).unwrap();
@@ -52,7 +42,7 @@ fn sweep_summary_holds_the_paired_differences_of_sweep_runs() {
         "--no-plots",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let (rh, runs) = table(&out.join("sweep_runs.csv"));
+    let (rh, runs) = csv_table(&out.join("sweep_runs.csv"));
     let col = |h: &[String], n: &str| h.iter().position(|c| c == n).unwrap();
     // Recompute, per point, regime and outcome, the paired differences from competitive.
     let mut by_unit: HashMap<(String, String), HashMap<String, Vec<String>>> = HashMap::new();
@@ -63,7 +53,7 @@ fn sweep_summary_holds_the_paired_differences_of_sweep_runs() {
             .or_default()
             .insert(r[col(&rh, "regime")].clone(), r.clone());
     }
-    let (sh, summary) = table(&out.join("sweep_summary.csv"));
+    let (sh, summary) = csv_table(&out.join("sweep_summary.csv"));
     assert_eq!(
         sh[sh.len() - 11..],
         peacesim::output::SUMMARY_HEADER.map(String::from),
