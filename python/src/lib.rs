@@ -65,7 +65,11 @@ fn load(py: Python<'_>, kind: &str, value: &str, source: &str) -> PyResult<(Scen
         "path" => Scenario::from_file(Path::new(value)).map(|s| (s, value.to_string())),
         "toml" => Scenario::from_toml_str(value, source).map(|s| (s, source.to_string())),
         "baseline" => Ok((Scenario::baseline(), BASELINE_SOURCE.to_string())),
-        other => return Err(PyValueError::new_err(format!("unknown scenario kind {other:?}"))),
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "unknown scenario kind {other:?}"
+            )));
+        }
     };
     loaded.map_err(|e| input_error(py, &e.to_string(), e.problems()))
 }
@@ -136,7 +140,10 @@ fn run_csv(
     let results = experiment::run(scenario, &design, &mut runs, &mut |_| {})?;
     Ok(vec![
         ("runs.csv".to_string(), text(runs.into_bytes()?)?),
-        ("timeseries.csv".to_string(), text(timeseries_csv(&results)?)?),
+        (
+            "timeseries.csv".to_string(),
+            text(timeseries_csv(&results)?)?,
+        ),
         ("summary.csv".to_string(), text(summary_csv(&results)?)?),
     ])
 }
@@ -153,7 +160,13 @@ type SweepOutput = (Vec<(String, String)>, Vec<String>, String, String, usize);
 /// into a temporary folder that is read back (every CSV file in it) and deleted.
 #[pyfunction]
 #[pyo3(signature = (kind, value, source, threads=0))]
-fn sweep(py: Python<'_>, kind: &str, value: &str, source: &str, threads: usize) -> PyResult<SweepOutput> {
+fn sweep(
+    py: Python<'_>,
+    kind: &str,
+    value: &str,
+    source: &str,
+    threads: usize,
+) -> PyResult<SweepOutput> {
     let (scenario, source) = load(py, kind, value, source)?;
     let Some(config) = scenario.sweep.clone() else {
         return Err(input_error(
@@ -186,7 +199,9 @@ fn sweep_csv(
     plan: &SweepPlan,
     threads: usize,
 ) -> anyhow::Result<Vec<(String, String)>> {
-    let tmp = tempfile::Builder::new().prefix("peacesim-sweep-").tempdir()?;
+    let tmp = tempfile::Builder::new()
+        .prefix("peacesim-sweep-")
+        .tempdir()?;
     let dir = tmp.path().join("sweep");
     let regimes = scenario.experiment.regimes.clone();
     let units = Shard::WHOLE.units(plan.units());
@@ -251,7 +266,11 @@ fn toml_from_json(py: Python<'_>, json: &str) -> PyResult<String> {
     let converted = to_toml(&value, "").map_err(|m| input_error(py, &m, &[]))?;
     match converted {
         toml::Value::Table(t) => toml::to_string(&t).map_err(|e| runtime_error(e.into())),
-        _ => Err(input_error(py, "a scenario dict must be a dict (a TOML table)", &[])),
+        _ => Err(input_error(
+            py,
+            "a scenario dict must be a dict (a TOML table)",
+            &[],
+        )),
     }
 }
 
