@@ -248,3 +248,18 @@ def test_the_gil_is_released_while_simulating():
     # At one tick per 2 ms (more with a busy machine's delays), hundreds are expected; 10 is
     # far above what a held GIL allows (none).
     assert len(inside) >= 10, f"{len(inside)} ticks in a {end - start:.2f} s run"
+
+
+def test_the_lhs_example_runs():
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "examples" / "lhs_study.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--samples", "6", "--replicates", "4", "--threads", "2"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "lhs: 72 runs" in done.stdout, done.stdout
+    assert "Spearman rank correlation" in done.stdout
+    assert "leverage.regen_rate" in done.stdout
