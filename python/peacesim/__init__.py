@@ -32,6 +32,7 @@ import csv
 import io
 import json
 import math
+import numbers
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,19 +140,20 @@ def check(scenario: Scenario) -> str:
 def _threads(threads: Optional[int]) -> int:
     if threads is None:
         return 0
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
+    if isinstance(threads, bool) or not isinstance(threads, numbers.Integral) or threads < 0:
         raise ScenarioError(
             f"threads={threads!r}: expected a whole number, 0 or None for one per core"
         )
-    return threads
+    return int(threads)
 
 
 def _count(name: str, value: Optional[int], low: int) -> Optional[int]:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value < 2**64:
+    whole = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if not whole or not low <= value < 2**64:
         raise ScenarioError(f"{name}={value!r}: expected a whole number from {low}")
-    return value
+    return int(value)
 
 
 def read_csv(text: str, parameters: Sequence[str] = ()) -> pd.DataFrame:
