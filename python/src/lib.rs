@@ -263,7 +263,8 @@ fn baseline_toml() -> &'static str {
 fn toml_from_json(py: Python<'_>, json: &str) -> PyResult<String> {
     let value: serde_json::Value =
         serde_json::from_str(json).map_err(|e| PyValueError::new_err(e.to_string()))?;
-    let converted = to_toml(&value, "").map_err(|m| input_error(py, &m, &[]))?;
+    let converted =
+        to_toml(&value, "").map_err(|m| input_error(py, &format!("<dict>: {m}"), &[]))?;
     match converted {
         toml::Value::Table(t) => toml::to_string(&t).map_err(|e| runtime_error(e.into())),
         _ => Err(input_error(
