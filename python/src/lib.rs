@@ -220,7 +220,9 @@ fn sweep_csv(
         writer.write_chunk(plan, chunk)
     })?;
     writer.verify(plan)?;
-    // As `peacesim sweep` finalises a whole sweep (cli/sweep.rs), without the plots.
+    // As `peacesim sweep` finalises a whole sweep (`finalize` in src/cli/sweep.rs), without the
+    // plots: a file added there (a new design's) must be added here too. The tests compare the
+    // set of CSV files with the CLI's for each design they run (python/tests/conftest.py).
     let summary = summarize(&dir.join(SWEEP_RUNS), plan, &regimes)?;
     write_sweep_summary(&dir, plan, &summary)?;
     if plan.design == SweepDesign::Morris {
