@@ -10,9 +10,11 @@
 //! - [`regime`]: coordination strategies behind the small [`regime::Regime`] trait;
 //! - [`experiment`]: replicates, seeds, parallel execution and statistics;
 //!
-//! plus [`scenario`] (TOML input, validation) and [`output`] (CSV and manifest writers).
+//! plus [`scenario`] (TOML input, validation), [`output`] (CSV and manifest writers) and
+//! [`commands`] (what the command line and the Python package share).
 //! Data flows one way: scenario → experiment → model + regime → records → writers.
 
+pub mod commands;
 pub mod experiment;
 pub mod model;
 pub mod output;

@@ -10,6 +10,7 @@ mod validate;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use peacesim::commands;
 use peacesim::experiment::{self, Design};
 use peacesim::model::{METRICS, random::run_seed, simulate_traced};
 use peacesim::output::{
@@ -268,19 +269,7 @@ fn check(files: &[PathBuf]) -> Result<(), Failure> {
     let mut bad = Vec::new();
     for file in files {
         match Scenario::from_file(file) {
-            Ok(s) => println!(
-                "{}: ok — scenario {:?}, {} parties, {} third part{}, regimes {}",
-                printable(&file.display().to_string()),
-                s.scenario.name,
-                s.parties.len(),
-                s.third_parties.len(),
-                if s.third_parties.len() == 1 {
-                    "y"
-                } else {
-                    "ies"
-                },
-                s.experiment.regimes.join(", ")
-            ),
+            Ok(s) => println!("{}", commands::check_line(&file.display().to_string(), &s)),
             Err(e) => bad.push(e.to_string()),
         }
     }
@@ -312,29 +301,13 @@ fn load(args: Overrides) -> Result<(Scenario, String), Failure> {
         ),
         None => (Scenario::baseline(), BASELINE_SOURCE.to_string()),
     };
-    if let Some(n) = args.replicates {
-        scenario.experiment.replicates = n;
-    }
-    if let Some(s) = args.seed {
-        scenario.experiment.seed = s;
-    }
-    if let Some(level) = args.record {
-        scenario.experiment.record = level;
-    }
-    if let Some(list) = args.regimes {
-        for name in list {
-            if !BUILT_IN_REGIMES.contains(&name.as_str()) {
-                return Err(Failure::Input(format!(
-                    "--regimes: unknown regime {name:?}; known: {}",
-                    BUILT_IN_REGIMES.join(", ")
-                )));
-            }
-        }
-        scenario.experiment.regimes = list.clone();
-    }
-    scenario
-        .revalidate(&format!("{source} with command-line options"))
-        .map_err(|e| Failure::Input(e.to_string()))?;
+    let overrides = commands::Overrides {
+        replicates: args.replicates,
+        seed: args.seed,
+        regimes: args.regimes.map(Vec::as_slice),
+        record: args.record,
+    };
+    commands::apply_overrides(&mut scenario, &source, overrides).map_err(Failure::Input)?;
     Ok((scenario, source))
 }
 
@@ -443,25 +416,9 @@ fn claim_output(out: &Path, scenario: Option<&Path>) -> Result<OutputTarget, Fai
     claim(out, &inputs).map_err(|e| Failure::Input(format!("{e:#}")))
 }
 
-/// Worker threads to use: `--threads 0` means one per core. More than 4 per core (and at
-/// least 16 allowed on any machine) only costs time and memory, so it is refused.
+/// Worker threads to use: `--threads 0` means one per core (`peacesim::commands`).
 fn resolve_threads(requested: usize) -> Result<usize, Failure> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let most = max_threads(cores);
-    match requested {
-        0 => Ok(cores),
-        n if n <= most => Ok(n),
-        n => Err(Failure::Input(format!(
-            "--threads {n}: too many; use 0 (one per core) or at most {most} \
-             (4 × the {cores} available cores, and never fewer than 16); results are identical \
-             for any number of threads"
-        ))),
-    }
-}
-
-/// Most worker threads on a machine with `cores` cores: 4 per core, at least 16.
-fn max_threads(cores: usize) -> usize {
-    cores.saturating_mul(4).max(16)
+    commands::resolve_threads(requested).map_err(Failure::Input)
 }
 
 /// The resolved scenario as TOML: `peacesim run <folder>/scenario.toml` reproduces the run.

@@ -4,17 +4,15 @@ use super::{Failure, MergeArgs, SweepArgs, progress_bar_of};
 use anyhow::Context;
 use peacesim::experiment::design::SweepPlan;
 use peacesim::experiment::sweep::{RegimeFactory, Shard, run_units};
-use peacesim::output::sobol_files::{sobol_indices, sobol_sensitivity_csv};
 use peacesim::output::sweep_files::{
-    CHECKPOINT, SENSITIVITY, SWEEP_RUNS, SWEEP_SUMMARY, SweepSummary, SweepWriter, check_shards,
-    concatenate, concatenate_recorded, elementary_effects, fingerprint, sensitivity_csv, summarize,
-    sweep_recorded_headers, verify_shards, whole_checkpoint, write_atomic, write_sweep_summary,
+    CHECKPOINT, SWEEP_RUNS, SweepSummary, SweepWriter, check_shards, concatenate,
+    concatenate_recorded, fingerprint, sweep_recorded_headers, verify_shards, whole_checkpoint,
+    write_atomic,
 };
-use peacesim::output::sweep_report::{SweepReportInfo, sweep_report_html, sweep_terminal_table};
-use peacesim::output::trajectories::recorded_files;
-use peacesim::output::{Input, StagedDir, claim, plots};
+use peacesim::output::sweep_report::{finalize_sweep, sweep_terminal_table};
+use peacesim::output::{Input, StagedDir, claim};
 use peacesim::regime;
-use peacesim::scenario::{Scenario, SweepDesign};
+use peacesim::scenario::Scenario;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
@@ -79,54 +77,15 @@ impl SweepManifest<'_> {
     }
 }
 
-/// Writes the summary, the sensitivity analysis (Morris or Sobol') and the plots of a complete sweep
-/// whose rows are in `dir/sweep_runs.csv`.
+/// Writes the summary, the sensitivity analysis, the plots and the report of a complete sweep
+/// (the library's [`finalize_sweep`], stamped now).
 fn finalize(
     dir: &Path,
     scenario: &Scenario,
     plan: &SweepPlan,
     no_plots: bool,
 ) -> anyhow::Result<SweepSummary> {
-    let regimes = scenario.experiment.regimes.clone();
-    let summary = summarize(&dir.join(SWEEP_RUNS), plan, &regimes)?;
-    write_sweep_summary(dir, plan, &summary)?;
-    let effects = if plan.design == SweepDesign::Morris {
-        let effects = elementary_effects(plan, &summary);
-        write_atomic(dir, SENSITIVITY, &sensitivity_csv(&effects)?)?;
-        effects
-    } else {
-        Vec::new()
-    };
-    let sobol = if plan.design == SweepDesign::Sobol {
-        let rows = sobol_indices(plan, &summary);
-        write_atomic(dir, SENSITIVITY, &sobol_sensitivity_csv(&rows)?)?;
-        rows
-    } else {
-        Vec::new()
-    };
-    if !no_plots {
-        let mut figures = plots::write_sweep_figures(plan, &summary, &effects, dir)?;
-        if !sobol.is_empty()
-            && let Some(svg) = plots::write_sobol_figure(plan, &sobol, dir)?
-        {
-            figures.push(("sensitivity".to_string(), svg));
-        }
-        let mut files = vec![SWEEP_RUNS, SWEEP_SUMMARY];
-        if !effects.is_empty() || !sobol.is_empty() {
-            files.push(SENSITIVITY);
-        }
-        files.extend(recorded_files(scenario.experiment.record));
-        let finished = now();
-        let info = SweepReportInfo {
-            scenario,
-            plan,
-            version: env!("CARGO_PKG_VERSION"),
-            finished: &finished,
-        };
-        let html = sweep_report_html(&info, &summary, &effects, &sobol, &figures, &files);
-        write_atomic(dir, "report.html", html.as_bytes())?;
-    }
-    Ok(summary)
+    finalize_sweep(dir, scenario, plan, !no_plots, &now())
 }
 
 pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {

@@ -90,21 +90,57 @@ impl RunsWriter {
 
 impl ReplicateSink for RunsWriter {
     fn accept(&mut self, rep: &ReplicateResult) -> Result<()> {
-        for (name, o) in self.regimes.iter().zip(&rep.outcomes) {
-            let id = [
-                name.clone(),
-                rep.replicate.to_string(),
-                rep.seed.to_string(),
-            ];
-            self.out
-                .write_record(
-                    id.iter()
-                        .map(String::as_str)
-                        .chain(outcome_fields(o).iter().map(String::as_str)),
-                )
-                .with_context(|| format!("cannot write {}", self.path.display()))?;
-        }
-        Ok(())
+        write_runs_rows(&mut self.out, &self.regimes, rep)
+            .with_context(|| format!("cannot write {}", self.path.display()))
+    }
+}
+
+/// The rows of `runs.csv` for one replicate.
+fn write_runs_rows<W: std::io::Write>(
+    out: &mut csv::Writer<W>,
+    regimes: &[String],
+    rep: &ReplicateResult,
+) -> csv::Result<()> {
+    for (name, o) in regimes.iter().zip(&rep.outcomes) {
+        let id = [
+            name.clone(),
+            rep.replicate.to_string(),
+            rep.seed.to_string(),
+        ];
+        out.write_record(
+            id.iter()
+                .map(String::as_str)
+                .chain(outcome_fields(o).iter().map(String::as_str)),
+        )?;
+    }
+    Ok(())
+}
+
+/// `runs.csv` in memory, byte for byte what [`RunsWriter`] writes to the file (for the Python
+/// package, which hands it to pandas).
+pub struct RunsCsv {
+    out: csv::Writer<Vec<u8>>,
+    regimes: Vec<String>,
+}
+
+impl RunsCsv {
+    pub fn new(regimes: Vec<String>) -> Result<Self> {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.write_record(RUNS_HEADER)?;
+        Ok(Self { out, regimes })
+    }
+
+    /// The CSV text written so far.
+    pub fn into_bytes(self) -> Result<Vec<u8>> {
+        self.out
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("cannot write runs.csv: {}", e.error()))
+    }
+}
+
+impl ReplicateSink for RunsCsv {
+    fn accept(&mut self, rep: &ReplicateResult) -> Result<()> {
+        Ok(write_runs_rows(&mut self.out, &self.regimes, rep)?)
     }
 }
 

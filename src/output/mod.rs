@@ -15,8 +15,8 @@ mod trace;
 pub mod trajectories;
 
 pub use csv_files::{
-    OUTCOME_FIELDS, RUNS_HEADER, RunsWriter, SUMMARY_HEADER, TIMESERIES_HEADER, outcome_fields,
-    summary_csv, timeseries_csv,
+    OUTCOME_FIELDS, RUNS_HEADER, RunsCsv, RunsWriter, SUMMARY_HEADER, TIMESERIES_HEADER,
+    outcome_fields, summary_csv, timeseries_csv,
 };
 pub use folder::{MARKER, StagedDir};
 pub use manifest::Manifest;

@@ -7,8 +7,16 @@ use super::sobol_files::SobolRow;
 use super::sweep_files::{Effect, SweepSummary};
 use crate::experiment::OUTCOMES;
 use crate::experiment::design::SweepPlan;
+use super::sobol_files::{sobol_indices, sobol_sensitivity_csv};
+use super::sweep_files::{
+    SENSITIVITY, SWEEP_RUNS, SWEEP_SUMMARY, elementary_effects, sensitivity_csv, summarize,
+    write_atomic, write_sweep_summary,
+};
+use super::trajectories::recorded_files;
 use crate::scenario::{Scenario, SweepDesign};
+use anyhow::Result;
 use std::fmt::Write;
+use std::path::Path;
 
 /// Most points the report's table lists (every point is in `sweep_summary.csv`).
 pub const REPORT_POINTS: usize = 200;
@@ -476,4 +484,56 @@ fn truncate(text: &str, width: usize) -> String {
         t.push('…');
         t
     }
+}
+
+/// Writes what a complete sweep's rows (in `dir/sweep_runs.csv`) give: `sweep_summary.csv`, the
+/// sensitivity analysis of a Morris or Sobol' design (`sensitivity.csv`), and with `plots` the
+/// figures and `report.html` (stamped `finished`). The command line and the Python package both
+/// finish a sweep with it, so they write the same files.
+pub fn finalize_sweep(
+    dir: &Path,
+    scenario: &Scenario,
+    plan: &SweepPlan,
+    plots: bool,
+    finished: &str,
+) -> Result<SweepSummary> {
+    let regimes = scenario.experiment.regimes.clone();
+    let summary = summarize(&dir.join(SWEEP_RUNS), plan, &regimes)?;
+    write_sweep_summary(dir, plan, &summary)?;
+    let effects = if plan.design == SweepDesign::Morris {
+        let effects = elementary_effects(plan, &summary);
+        write_atomic(dir, SENSITIVITY, &sensitivity_csv(&effects)?)?;
+        effects
+    } else {
+        Vec::new()
+    };
+    let sobol = if plan.design == SweepDesign::Sobol {
+        let rows = sobol_indices(plan, &summary);
+        write_atomic(dir, SENSITIVITY, &sobol_sensitivity_csv(&rows)?)?;
+        rows
+    } else {
+        Vec::new()
+    };
+    if plots {
+        let mut figures = super::plots::write_sweep_figures(plan, &summary, &effects, dir)?;
+        if !sobol.is_empty()
+            && let Some(svg) = super::plots::write_sobol_figure(plan, &sobol, dir)?
+        {
+            figures.push(("sensitivity".to_string(), svg));
+        }
+        let mut files = vec![SWEEP_RUNS, SWEEP_SUMMARY];
+        if !effects.is_empty() || !sobol.is_empty() {
+            files.push(SENSITIVITY);
+        }
+        files.extend(recorded_files(scenario.experiment.record));
+        let info = SweepReportInfo {
+            scenario,
+            plan,
+            version: env!("CARGO_PKG_VERSION"),
+            finished,
+        };
+        let html = sweep_report_html(&info, &summary, &effects, &sobol, &figures, &files);
+        write_atomic(dir, "report.html", html.as_bytes())?;
+    }
+    Ok(summary)
 }
