@@ -66,11 +66,14 @@ Scenario = Union[str, "os.PathLike[str]", Dict[str, Any], None]
 _INT = {
     "replicate", "agreement", "relapse", "max_parallel_forums", "forum_switches",
     "dnh_violations", "rotations", "defections", "rival_initiatives", "visibility_moves",
-    "month", "n", "n_pairs", "point",
+    "month", "n", "n_pairs", "point", "open_tables", "parallel_forums", "active", "in_role",
 }  # fmt: skip
-_OPTIONAL_INT = {"agreement_month", "relapse_month"}
+_OPTIONAL_INT = {"agreement_month", "relapse_month", "complied"}
 _UINT = {"seed"}
-_TEXT = {"regime", "outcome", "metric", "reference", "parameter"}
+_TEXT = {
+    "regime", "outcome", "metric", "reference", "parameter", "phase", "actor", "kind", "action",
+    "table",
+}  # fmt: skip
 _FLOAT = {
     "cumulative_violence", "mean_parallel_forums", "final_trust_party", "final_trust_third",
     "leverage_spent", "coordination_cost", "compliance", "mean", "ci_low", "ci_high",
@@ -171,7 +174,7 @@ def read_csv(text: str, parameters: Sequence[str] = ()) -> pd.DataFrame:
             dtype[col] = "Int64"
         elif col in _UINT:
             dtype[col] = "uint64"
-        elif col in _TEXT:
+        elif col in _TEXT or (col.startswith("party") and col.endswith("_table")):
             dtype[col] = str
         elif col in _FLOAT:
             dtype[col] = "float64"
@@ -207,7 +210,11 @@ def write_csv(
     for name in df.columns:
         s = df[name]
         if pd.api.types.is_bool_dtype(s.dtype):
-            cols[name] = s.map(lambda b: "" if pd.isna(b) else str(int(b)))
+            # A swept switch is written true/false; other flags 0/1.
+            if name in parameters:
+                cols[name] = s.map(lambda b: "" if pd.isna(b) else str(bool(b)).lower())
+            else:
+                cols[name] = s.map(lambda b: "" if pd.isna(b) else str(int(b)))
         elif pd.api.types.is_integer_dtype(s.dtype):
             cols[name] = s.map(lambda v: "" if pd.isna(v) else str(int(v)))
         elif pd.api.types.is_float_dtype(s.dtype):

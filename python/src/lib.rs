@@ -215,8 +215,8 @@ fn sweep(
 ) -> PyResult<SweepOutput> {
     let (mut scenario, source) = load(py, kind, value, source)?;
     if let Some(r) = record {
-        scenario.experiment.record = RecordLevel::parse(&r)
-            .map_err(|m| input_error(py, &format!("record: {m}"), &[]))?;
+        scenario.experiment.record =
+            RecordLevel::parse(&r).map_err(|m| input_error(py, &format!("record: {m}"), &[]))?;
     }
     let Some(config) = scenario.sweep.clone() else {
         return Err(input_error(

@@ -4,15 +4,15 @@
 
 use super::report::{STYLE, escape, estimate_cell};
 use super::sobol_files::SobolRow;
-use super::sweep_files::{Effect, SweepSummary};
-use crate::experiment::OUTCOMES;
-use crate::experiment::design::SweepPlan;
 use super::sobol_files::{sobol_indices, sobol_sensitivity_csv};
+use super::sweep_files::{Effect, SweepSummary};
 use super::sweep_files::{
     SENSITIVITY, SWEEP_RUNS, SWEEP_SUMMARY, elementary_effects, sensitivity_csv, summarize,
     write_atomic, write_sweep_summary,
 };
 use super::trajectories::recorded_files;
+use crate::experiment::OUTCOMES;
+use crate::experiment::design::SweepPlan;
 use crate::scenario::{Scenario, SweepDesign};
 use anyhow::Result;
 use std::fmt::Write;
