@@ -51,8 +51,8 @@ enum Command {
     /// timeline plot and an animated GIF. Replicate K is exactly replicate K of `run`.
     Trace(TraceArgs),
     /// Run the parameter sweep of a scenario's [sweep] table: every point × regime × replicate,
-    /// streamed to sweep_runs.csv with checkpoints; then sweep_summary.csv, plots and, for a
-    /// Morris or Sobol' design, sensitivity.csv.
+    /// streamed to sweep_runs.csv with checkpoints; then sweep_summary.csv, plots, report.html
+    /// and, for a Morris or Sobol' design, sensitivity.csv.
     Sweep(SweepArgs),
     /// Merge the folders of a sharded sweep (--shard i/N) into the files of the whole sweep.
     Merge(MergeArgs),
