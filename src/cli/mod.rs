@@ -3,6 +3,7 @@
 //! Exit status 0 on success, 2 on bad input (arguments, scenario files, an output folder that
 //! may not be replaced), 1 on a failure while running or writing.
 
+mod benchmark;
 mod sweep;
 mod table;
 mod validate;
@@ -56,6 +57,9 @@ enum Command {
     Sweep(SweepArgs),
     /// Merge the folders of a sharded sweep (--shard i/N) into the files of the whole sweep.
     Merge(MergeArgs),
+    /// Benchmark coordination strategies over a suite of conflicts (the case studies and
+    /// sampled conditions), paired: conditions.csv, leaderboard.csv and a ranked table.
+    Benchmark(BenchmarkArgs),
     /// Run the stylized facts of the model (docs/VALIDATION.md) as paired experiments on a calibration
     /// (the built-in baseline by default); print a table, write validation.csv and a figure;
     /// exit 0 only if every check holds (1 if any fails).
@@ -198,6 +202,30 @@ struct ValidateArgs {
 }
 
 #[derive(Args, Debug)]
+struct BenchmarkArgs {
+    /// Suite file (TOML, a [benchmark] table). Without it, the default suite
+    /// (scenarios/benchmark/default.toml, built in).
+    suite: Option<PathBuf>,
+    /// Paired replicates per condition and strategy (overrides benchmark.replicates).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(2..=100_000_000))]
+    replicates: Option<u64>,
+    /// Worker threads; 0 = one per core. Results are identical for any value.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Output folder [default: output/benchmark-<suite name>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace an existing output folder that peacesim did not write, deleting everything in
+    /// it. Never the root, the current folder or one above it, $HOME or one above it, or a
+    /// folder holding an input.
+    #[arg(long)]
+    force: bool,
+    /// No progress bar and no table; only errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args, Debug)]
 struct MergeArgs {
     /// The shard folders (every shard 0..N−1 of one sweep, in any order).
     #[arg(required = true)]
@@ -241,6 +269,7 @@ pub fn main() -> ExitCode {
         Command::Trace(args) => trace(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => sweep::merge(args),
+        Command::Benchmark(args) => benchmark::benchmark(args),
         Command::Validate(args) => validate::validate(args),
         Command::Check { files } => check(&files),
         Command::Baseline => {

@@ -6,6 +6,7 @@
 //! and to the accumulators. Memory is bounded by the chunk, and every output is the same for
 //! any number of threads.
 
+pub mod benchmark;
 pub mod design;
 pub mod sobol;
 pub mod stats;

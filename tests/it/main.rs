@@ -12,6 +12,7 @@ mod common;
 mod counting;
 
 mod allocation;
+mod benchmark;
 mod bounds;
 mod cli;
 mod consistency;

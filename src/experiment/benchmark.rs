@@ -1,0 +1,502 @@
+//! Benchmarking coordination strategies over a suite of conflicts (`peacesim benchmark`).
+//!
+//! A suite is a set of *conditions*: the shipped case-study scenarios plus conflicts sampled by
+//! Latin hypercube (through the sweep machinery, with its documented seed) over stated ranges
+//! of the baseline's conditions. Every strategy faces every condition with the same replicate
+//! seeds (paired). Per condition and strategy the runs give agreement, durable agreement
+//! (signed and not relapsed within the implementation window), violence and coordination cost;
+//! the leaderboard averages them over conditions (each condition counts once), with paired
+//! differences from competition, ranks with bootstrap intervals over conditions, the share of
+//! conditions where a strategy is best and its worst-case regret.
+
+use super::design::SweepPlan;
+use super::stats::Moments;
+use super::{Design, ReplicateResult, ReplicateSink};
+use crate::model::RunOutcome;
+use crate::regime;
+use crate::scenario::{
+    BASELINE_SOURCE, Scenario, SweepConfig, SweepDesign, SweepParameter, sweep::SweepValue,
+};
+use anyhow::{Context, Result, anyhow};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+/// The measures of a strategy in a condition, in this order.
+pub const MEASURES: [&str; 4] = [
+    "agreement",
+    "durable_agreement",
+    "cumulative_violence",
+    "coordination_cost",
+];
+
+/// Bootstrap resamples of the conditions for rank intervals.
+pub const RANK_RESAMPLES: usize = 1000;
+
+/// The stream of the bootstrap's draws (the design's own stream is 1,000).
+const RANK_STREAM: u64 = 2_000;
+
+/// A range of a condition sampled for the suite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Range {
+    /// Dotted path of a number in the scenario, as in a sweep.
+    pub path: String,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// A benchmark suite (the `[benchmark]` table of a suite file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suite {
+    /// Strategies compared (built-in regimes or strategies defined in the base scenario).
+    pub strategies: Vec<String>,
+    /// Paired replicates per condition and strategy.
+    pub replicates: u64,
+    /// Master seed of the runs and of the sampled conditions.
+    pub seed: u64,
+    /// Scenario files taken whole as conditions (paths relative to the suite file).
+    #[serde(default)]
+    pub scenarios: Vec<String>,
+    /// Conditions sampled by Latin hypercube over `ranges` on the base scenario.
+    #[serde(default)]
+    pub sampled: u64,
+    #[serde(default)]
+    pub ranges: Vec<Range>,
+}
+
+/// One condition of the suite: a name and its scenario (regimes, replicates and seed set by
+/// the suite).
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub name: String,
+    /// Where it comes from: a scenario file, or the sampled values.
+    pub source: String,
+    pub scenario: Scenario,
+}
+
+/// The conditions of `suite`: each scenario in `files` (name, text), then `sampled` points on
+/// `base`, all set to run the suite's strategies, replicates and seed.
+pub fn conditions(
+    suite: &Suite,
+    base: &Scenario,
+    files: &[(String, Scenario)],
+) -> Result<Vec<Condition>> {
+    let mut out = Vec::new();
+    let mut set = |mut s: Scenario, name: String, source: String| -> Result<()> {
+        s.experiment.regimes = suite.strategies.clone();
+        s.experiment.replicates = suite.replicates;
+        s.experiment.seed = suite.seed;
+        s.revalidate(&format!("benchmark condition {name}"))
+            .map_err(|e| anyhow!("{e}"))?;
+        out.push(Condition {
+            name,
+            source,
+            scenario: s,
+        });
+        Ok(())
+    };
+    for (source, s) in files {
+        set(s.clone(), s.scenario.name.clone(), source.clone())?;
+    }
+    if suite.sampled > 0 {
+        let config = SweepConfig {
+            design: SweepDesign::Lhs,
+            samples: Some(suite.sampled),
+            levels: 4,
+            replicates: Some(suite.replicates),
+            seed: Some(suite.seed),
+            parameters: suite
+                .ranges
+                .iter()
+                .map(|r| SweepParameter {
+                    path: r.path.clone(),
+                    values: Vec::<SweepValue>::new(),
+                    min: Some(r.min),
+                    max: Some(r.max),
+                    steps: None,
+                })
+                .collect(),
+        };
+        let plan = SweepPlan::new(base, &config);
+        for p in 0..plan.points.len() {
+            let s = plan
+                .scenario_at(base, p)
+                .map_err(|e| anyhow!("sampled condition {p}: {e}"))?;
+            let values: Vec<String> = plan
+                .names
+                .iter()
+                .zip(plan.labels(p))
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
+            set(s, format!("sampled_{p}"), values.join("; "))?;
+        }
+    }
+    Ok(out)
+}
+
+/// Per condition and strategy, the moments of each measure, and the paired differences from
+/// the reference strategy.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub values: [Moments; MEASURES.len()],
+    pub difference: [Moments; MEASURES.len()],
+}
+
+fn measures(o: &RunOutcome) -> [f64; MEASURES.len()] {
+    let agreed = o.agreement_month.is_some();
+    let durable = agreed && o.relapse_month.is_none();
+    [
+        f64::from(u8::from(agreed)),
+        f64::from(u8::from(durable)),
+        o.cumulative_violence,
+        o.coordination_cost,
+    ]
+}
+
+struct Collect {
+    cells: Vec<Cell>,
+    reference: usize,
+}
+
+impl ReplicateSink for Collect {
+    fn accept(&mut self, rep: &ReplicateResult) -> Result<()> {
+        let base = measures(&rep.outcomes[self.reference]);
+        for (s, o) in rep.outcomes.iter().enumerate() {
+            let m = measures(o);
+            for k in 0..MEASURES.len() {
+                self.cells[s].values[k].push(m[k]);
+                if s != self.reference {
+                    self.cells[s].difference[k].push(m[k] - base[k]);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The index of the reference strategy: `competitive` if compared, else the first.
+pub fn reference(strategies: &[String]) -> usize {
+    strategies
+        .iter()
+        .position(|s| s == "competitive")
+        .unwrap_or(0)
+}
+
+/// Runs every strategy on `condition` (paired replicates): one cell per strategy.
+pub fn run_condition(condition: &Condition, threads: usize) -> Result<Vec<Cell>> {
+    let s = &condition.scenario;
+    let regimes = regime::from_scenario(s).map_err(anyhow::Error::msg)?;
+    let design = Design {
+        replicates: s.experiment.replicates,
+        seed: s.experiment.seed,
+        threads,
+        regimes,
+    };
+    let n = s.experiment.regimes.len();
+    let mut sink = Collect {
+        cells: vec![
+            Cell {
+                values: Default::default(),
+                difference: Default::default(),
+            };
+            n
+        ],
+        reference: reference(&s.experiment.regimes),
+    };
+    super::run(s, &design, &mut sink, &mut |_| {})
+        .with_context(|| format!("condition {}", condition.name))?;
+    Ok(sink.cells)
+}
+
+/// One strategy's line of the leaderboard.
+#[derive(Debug, Clone)]
+pub struct Standing {
+    pub strategy: String,
+    /// Per measure: the mean over conditions of the condition means.
+    pub mean: [f64; MEASURES.len()],
+    /// Per measure: the paired difference from the reference, averaged over conditions, with
+    /// its 95% interval (replicate noise of each condition's mean difference).
+    pub difference: [Option<(f64, f64, f64)>; MEASURES.len()],
+    /// Rank by durable agreement (1 = best), and its bootstrap 95% interval over conditions.
+    pub rank: usize,
+    pub rank_interval: (usize, usize),
+    /// Share of conditions where this strategy has the highest durable agreement (ties
+    /// shared).
+    pub best_share: f64,
+    /// Largest shortfall in durable agreement from the best strategy of a condition.
+    pub worst_regret: f64,
+}
+
+/// Ranks of `scores` (higher is better; ties get the better rank, 1-based).
+fn ranks(scores: &[f64]) -> Vec<usize> {
+    scores
+        .iter()
+        .map(|&x| 1 + scores.iter().filter(|&&y| y > x).count())
+        .collect()
+}
+
+/// The leaderboard from `cells[condition][strategy]`.
+pub fn leaderboard(strategies: &[String], cells: &[Vec<Cell>], seed: u64) -> Vec<Standing> {
+    let c = cells.len();
+    let s = strategies.len();
+    let durable = 1;
+    let mean_of =
+        |cond: usize, st: usize, k: usize| cells[cond][st].values[k].mean().unwrap_or(0.0);
+    let overall: Vec<f64> = (0..s)
+        .map(|st| (0..c).map(|cond| mean_of(cond, st, durable)).sum::<f64>() / c.max(1) as f64)
+        .collect();
+    let rank = ranks(&overall);
+    // Bootstrap over conditions: the ranks a strategy takes when the suite is resampled.
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(RANK_STREAM);
+    let mut boot: Vec<Vec<usize>> = vec![Vec::with_capacity(RANK_RESAMPLES); s];
+    if c > 0 {
+        for _ in 0..RANK_RESAMPLES {
+            let pick: Vec<usize> = (0..c).map(|_| rng.random_range(0..c)).collect();
+            let scores: Vec<f64> = (0..s)
+                .map(|st| {
+                    pick.iter()
+                        .map(|&cond| mean_of(cond, st, durable))
+                        .sum::<f64>()
+                })
+                .collect();
+            for (st, r) in ranks(&scores).into_iter().enumerate() {
+                boot[st].push(r);
+            }
+        }
+    }
+    let best: Vec<f64> = (0..c)
+        .map(|cond| {
+            (0..s)
+                .map(|st| mean_of(cond, st, durable))
+                .fold(f64::NEG_INFINITY, f64::max)
+        })
+        .collect();
+    (0..s)
+        .map(|st| {
+            let mut b = boot[st].clone();
+            b.sort_unstable();
+            let at = |q: f64| {
+                b.get(((b.len() as f64 - 1.0) * q).round() as usize)
+                    .copied()
+            };
+            let mut mean = [0.0; MEASURES.len()];
+            let mut difference = [None; MEASURES.len()];
+            for k in 0..MEASURES.len() {
+                mean[k] = (0..c).map(|cond| mean_of(cond, st, k)).sum::<f64>() / c.max(1) as f64;
+                let diffs: Vec<&Moments> =
+                    (0..c).map(|cond| &cells[cond][st].difference[k]).collect();
+                if diffs.iter().all(|d| d.n >= 2) && c > 0 {
+                    let m = diffs.iter().map(|d| d.mean().unwrap_or(0.0)).sum::<f64>() / c as f64;
+                    let var: f64 = diffs
+                        .iter()
+                        .map(|d| d.sd().unwrap_or(0.0).powi(2) / d.n as f64)
+                        .sum::<f64>()
+                        / (c * c) as f64;
+                    let half = 1.96 * var.sqrt();
+                    difference[k] = Some((m, m - half, m + half));
+                }
+            }
+            let wins: f64 = (0..c)
+                .map(|cond| {
+                    let x = mean_of(cond, st, durable);
+                    if x >= best[cond] {
+                        let tied = (0..s)
+                            .filter(|&o| mean_of(cond, o, durable) >= best[cond])
+                            .count();
+                        1.0 / tied as f64
+                    } else {
+                        0.0
+                    }
+                })
+                .sum();
+            let regret = (0..c)
+                .map(|cond| best[cond] - mean_of(cond, st, durable))
+                .fold(0.0, f64::max);
+            Standing {
+                strategy: strategies[st].clone(),
+                mean,
+                difference,
+                rank: rank[st],
+                rank_interval: (at(0.025).unwrap_or(rank[st]), at(0.975).unwrap_or(rank[st])),
+                best_share: wins / c.max(1) as f64,
+                worst_regret: regret,
+            }
+        })
+        .collect()
+}
+
+/// The name the default suite's base scenario is known by in messages.
+pub const DEFAULT_BASE: &str = BASELINE_SOURCE;
+
+/// The default suite (`scenarios/benchmark/default.toml`), built in.
+pub const DEFAULT_SUITE: &str = include_str!("../../scenarios/benchmark/default.toml");
+
+/// The case-study files the default suite names, built in (name as written, text).
+pub const DEFAULT_SCENARIOS: [(&str, &str); 4] = [
+    (
+        "../mali_ecowas.toml",
+        include_str!("../../scenarios/mali_ecowas.toml"),
+    ),
+    (
+        "../myanmar_spiraling.toml",
+        include_str!("../../scenarios/myanmar_spiraling.toml"),
+    ),
+    (
+        "../philippines_icg.toml",
+        include_str!("../../scenarios/philippines_icg.toml"),
+    ),
+    (
+        "../training_parallel_processes.toml",
+        include_str!("../../scenarios/training_parallel_processes.toml"),
+    ),
+];
+
+/// A suite file: its `[benchmark]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SuiteFile {
+    benchmark: Suite,
+}
+
+/// Reads a suite from TOML `text` (named `file` in messages).
+pub fn parse_suite(text: &str, file: &str) -> Result<Suite> {
+    let parsed: SuiteFile =
+        toml::from_str(text).map_err(|e| anyhow!("{file}: {}", e.to_string().trim_end()))?;
+    let s = parsed.benchmark;
+    if s.strategies.is_empty() {
+        anyhow::bail!("{file}: field `benchmark.strategies`: list at least one strategy");
+    }
+    if s.replicates < 2 {
+        anyhow::bail!(
+            "{file}: field `benchmark.replicates` = {}: at least 2 (intervals need two runs)",
+            s.replicates
+        );
+    }
+    if s.scenarios.is_empty() && s.sampled == 0 {
+        anyhow::bail!(
+            "{file}: the suite has no condition: list `benchmark.scenarios` or set \
+             `benchmark.sampled` ≥ 1 with `benchmark.ranges`"
+        );
+    }
+    if s.sampled > 0 && s.ranges.is_empty() {
+        anyhow::bail!(
+            "{file}: field `benchmark.ranges`: sampled conditions need at least one range"
+        );
+    }
+    for (i, r) in s.ranges.iter().enumerate() {
+        if !(r.min.is_finite() && r.max.is_finite() && r.min <= r.max) {
+            anyhow::bail!(
+                "{file}: field `benchmark.ranges[{i}]` ({}): min {} and max {} must be finite \
+                 with min ≤ max",
+                r.path,
+                r.min,
+                r.max
+            );
+        }
+    }
+    Ok(s)
+}
+
+/// `conditions.csv`: per condition and strategy, each measure's mean and 95% interval and the
+/// paired difference from the reference strategy with its interval.
+pub fn conditions_csv(
+    conditions: &[Condition],
+    strategies: &[String],
+    cells: &[Vec<Cell>],
+) -> Result<Vec<u8>> {
+    let fmt = |x: Option<f64>| x.map(|v| format!("{v:.6}")).unwrap_or_default();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["condition", "source", "strategy", "n"];
+    let mut names = Vec::new();
+    for m in MEASURES {
+        for suffix in [
+            "",
+            "_ci_low",
+            "_ci_high",
+            "_diff",
+            "_diff_ci_low",
+            "_diff_ci_high",
+        ] {
+            names.push(format!("{m}{suffix}"));
+        }
+    }
+    header.extend(names.iter().map(String::as_str));
+    w.write_record(&header)?;
+    let reference = reference(strategies);
+    for (c, cond) in conditions.iter().enumerate() {
+        for (s, name) in strategies.iter().enumerate() {
+            let cell = &cells[c][s];
+            let mut row = vec![
+                cond.name.clone(),
+                cond.source.clone(),
+                name.clone(),
+                cell.values[0].n.to_string(),
+            ];
+            for k in 0..MEASURES.len() {
+                let v = &cell.values[k];
+                let ci = if k < 2 { v.wilson95() } else { v.ci95() };
+                let d = &cell.difference[k];
+                let dci = if s == reference { None } else { d.ci95() };
+                row.extend([
+                    fmt(v.mean()),
+                    fmt(ci.map(|c| c.0)),
+                    fmt(ci.map(|c| c.1)),
+                    fmt(if s == reference { None } else { d.mean() }),
+                    fmt(dci.map(|c| c.0)),
+                    fmt(dci.map(|c| c.1)),
+                ]);
+            }
+            w.write_record(&row)?;
+        }
+    }
+    Ok(w.into_inner()?)
+}
+
+/// `leaderboard.csv`: one row per strategy, in rank order.
+pub fn leaderboard_csv(standings: &[Standing], reference: &str) -> Result<Vec<u8>> {
+    let fmt = |x: f64| format!("{x:.6}");
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "rank".to_string(),
+        "rank_low".to_string(),
+        "rank_high".to_string(),
+        "strategy".to_string(),
+    ];
+    for m in MEASURES {
+        header.push(m.to_string());
+        for suffix in ["_diff", "_diff_ci_low", "_diff_ci_high"] {
+            header.push(format!("{m}{suffix}"));
+        }
+    }
+    header.extend(["best_share", "worst_regret", "reference"].map(String::from));
+    w.write_record(&header)?;
+    let mut order: Vec<&Standing> = standings.iter().collect();
+    order.sort_by_key(|s| s.rank);
+    for s in order {
+        let mut row = vec![
+            s.rank.to_string(),
+            s.rank_interval.0.to_string(),
+            s.rank_interval.1.to_string(),
+            s.strategy.clone(),
+        ];
+        for k in 0..MEASURES.len() {
+            row.push(fmt(s.mean[k]));
+            match s.difference[k] {
+                Some((m, lo, hi)) if s.strategy != reference => {
+                    row.extend([fmt(m), fmt(lo), fmt(hi)]);
+                }
+                _ => row.extend([String::new(), String::new(), String::new()]),
+            }
+        }
+        row.extend([
+            fmt(s.best_share),
+            fmt(s.worst_regret),
+            reference.to_string(),
+        ]);
+        w.write_record(&row)?;
+    }
+    Ok(w.into_inner()?)
+}
