@@ -2,11 +2,12 @@
 
 use super::{BenchmarkArgs, Failure, claim_output, progress_bar_of};
 use anyhow::Context;
+use peacesim::experiment::benchmark::benchmark_report_html;
 use peacesim::experiment::benchmark::{
     DEFAULT_SCENARIOS, DEFAULT_SUITE, MEASURES, conditions, conditions_csv, leaderboard,
     leaderboard_csv, parse_suite, reference, run_condition,
 };
-use peacesim::output::StagedDir;
+use peacesim::output::{StagedDir, plots};
 use peacesim::scenario::{Scenario, printable};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -86,6 +87,11 @@ pub(super) fn benchmark(args: BenchmarkArgs) -> Result<(), Failure> {
         "conditions": conds.iter().map(|c| serde_json::json!({"name": c.name, "source": c.source})).collect::<Vec<_>>(),
         "threads": threads,
     });
+    if !args.no_plots {
+        let svg = plots::write_benchmark_figure(&conds, &suite.strategies, &cells, staged.dir())?;
+        let html = benchmark_report_html(&name, &suite, &conds, &standings, &cells, &svg);
+        staged.write_file("report.html", html.as_bytes())?;
+    }
     let mut bytes = serde_json::to_vec_pretty(&manifest).map_err(anyhow::Error::from)?;
     bytes.push(b'\n');
     staged.write_file("manifest.json", &bytes)?;

@@ -215,6 +215,9 @@ struct BenchmarkArgs {
     /// Output folder [default: output/benchmark-<suite name>].
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Skip the figure and the HTML report (CSV files and manifest only).
+    #[arg(long)]
+    no_plots: bool,
     /// Replace an existing output folder that peacesim did not write, deleting everything in
     /// it. Never the root, the current folder or one above it, $HOME or one above it, or a
     /// folder holding an input.

@@ -500,3 +500,123 @@ pub fn leaderboard_csv(standings: &[Standing], reference: &str) -> Result<Vec<u8
     }
     Ok(w.into_inner()?)
 }
+
+/// The benchmark's `report.html`: one self-contained page (no script, no network) with the
+/// leaderboard, the figure (inlined SVG) and the durable agreement of every strategy in every
+/// condition.
+pub fn benchmark_report_html(
+    suite_name: &str,
+    suite: &Suite,
+    conditions: &[Condition],
+    standings: &[Standing],
+    cells: &[Vec<Cell>],
+    figure_svg: &str,
+) -> String {
+    use crate::output::escape;
+    use std::fmt::Write;
+    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+    let pp = |x: f64| format!("{:+.1} pp", 100.0 * x).replace('-', "−");
+    let reference_name = &suite.strategies[reference(&suite.strategies)];
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>peacesim benchmark</title>\n<style>{}</style>\n</head>\n<body>\n\
+         <h1>Benchmark of coordination strategies</h1>\n<p class=\"meta\">Suite: {} — {} \
+         conditions × {} strategies × {} paired replicates, seed {}. Every strategy faces every \
+         condition with the same replicate seeds. A simulation with stated, illustrative \
+         parameters — not a forecast of any real process.</p>\n",
+        crate::output::report_style(),
+        escape(suite_name),
+        conditions.len(),
+        suite.strategies.len(),
+        suite.replicates,
+        suite.seed
+    );
+    h.push_str(
+        "<h2>Leaderboard</h2>\n<table>\n<thead><tr><th>Rank [95%]</th><th>Strategy</th>\
+         <th>Durable agreement</th><th>Δ vs reference [95%]</th><th>Agreement</th>\
+         <th>Violence</th><th>Coordination cost</th><th>Conditions won</th>\
+         <th>Worst regret</th></tr></thead>\n<tbody>\n",
+    );
+    let mut order: Vec<&Standing> = standings.iter().collect();
+    order.sort_by_key(|s| s.rank);
+    for s in order {
+        let diff = match s.difference[1] {
+            Some((m, lo, hi)) if s.strategy != *reference_name => {
+                let clear = lo > 0.0 || hi < 0.0;
+                format!(
+                    "<span class=\"diff{}\">{} [{}, {}]</span>",
+                    if clear { " clear" } else { "" },
+                    pp(m),
+                    pp(lo),
+                    pp(hi)
+                )
+            }
+            _ => "(reference)".into(),
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{} [{}–{}]</td><td>{}</td><td>{}</td><td>{diff}</td><td>{}</td>\
+             <td>{:.1}</td><td>{:.1}</td><td>{}</td><td>{:.1} pp</td></tr>",
+            s.rank,
+            s.rank_interval.0,
+            s.rank_interval.1,
+            escape(&s.strategy),
+            pct(s.mean[1]),
+            pct(s.mean[0]),
+            s.mean[2],
+            s.mean[3],
+            pct(s.best_share),
+            100.0 * s.worst_regret
+        );
+    }
+    let _ = writeln!(
+        h,
+        "</tbody>\n</table>\n<p class=\"note\">Means over conditions (each condition counts \
+         once). Rank by durable agreement (signed and not relapsed within the implementation \
+         window); its interval from {RANK_RESAMPLES} bootstrap resamples of the conditions. Δ: \
+         the paired difference from <b>{}</b>, bold when its 95% interval excludes zero. \
+         Conditions won: share of conditions where the strategy has the highest durable \
+         agreement (ties shared). Worst regret: its largest shortfall from the best strategy of \
+         a condition.</p>",
+        escape(reference_name)
+    );
+    let _ = write!(
+        h,
+        "<h2>Where each strategy wins and loses</h2>\n<figure id=\"benchmark\">\n{figure_svg}\n\
+         </figure>\n<h2>Durable agreement per condition</h2>\n<table>\n<thead><tr>\
+         <th>Condition</th><th>Source</th>"
+    );
+    for s in &suite.strategies {
+        let _ = write!(h, "<th>{}</th>", escape(s));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for (c, cond) in conditions.iter().enumerate() {
+        let best = (0..suite.strategies.len())
+            .map(|s| cells[c][s].values[1].mean().unwrap_or(0.0))
+            .fold(f64::NEG_INFINITY, f64::max);
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td class=\"note\">{}</td>",
+            escape(&cond.name),
+            escape(&cond.source)
+        );
+        for cell in &cells[c] {
+            let x = cell.values[1].mean().unwrap_or(0.0);
+            if x >= best {
+                let _ = write!(h, "<td><b>{}</b></td>", pct(x));
+            } else {
+                let _ = write!(h, "<td>{}</td>", pct(x));
+            }
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str(
+        "</tbody>\n</table>\n<p class=\"note\">Bold: the condition's best strategy. Files beside \
+         this report: <a href=\"leaderboard.csv\">leaderboard.csv</a>, \
+         <a href=\"conditions.csv\">conditions.csv</a> (every measure with intervals), \
+         manifest.json, and the figure as PNG and SVG.</p>\n</body>\n</html>\n",
+    );
+    h
+}

@@ -24,6 +24,11 @@ pub use report::{ReportInfo, escape, report_html};
 pub use target::{Input, OutputTarget, claim};
 pub use trace::{EVENTS_HEADER, chronicle, events_csv};
 
+/// The stylesheet of every report page.
+pub fn report_style() -> &'static str {
+    report::STYLE
+}
+
 /// A float as written in every CSV: fixed six decimals, so files compare byte for byte.
 pub fn fmt_f64(x: f64) -> String {
     format!("{x:.6}")

@@ -4,6 +4,7 @@
 //! in the binary (the `dejavu` crate), registered once per process: no system fonts or
 //! libraries are needed. Each regime has one colour in every figure ([`regime_colour`]).
 
+mod benchmark_figure;
 mod gif_writer;
 mod run_figures;
 mod sobol_figure;
@@ -11,6 +12,7 @@ mod sweep_figures;
 mod trace_figures;
 mod validation_figure;
 
+pub use benchmark_figure::write_benchmark_figure;
 pub use run_figures::{RUN_FIGURES, write_run_figures};
 pub use sobol_figure::write_sobol_figure;
 pub use sweep_figures::write_sweep_figures;
