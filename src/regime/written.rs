@@ -282,7 +282,8 @@ mod tests {
             "regimes = [\"competitive\", \"hierarchical\", \"network\"]",
             &format!("regimes = [\"competitive\", \"{name}\"]"),
             1,
-        ) + "\n" + table;
+        ) + "\n"
+            + table;
         Scenario::from_toml_str(&text, "s.toml").map_err(|e| e.to_string())
     }
 
@@ -352,7 +353,10 @@ mod tests {
             lead("insider_led"),
             LeadChoice::Fixed(index(&s, "Insider Mediator"))
         );
-        assert_eq!(lead("friends_group"), LeadChoice::Fixed(index(&s, "UN Envoy")));
+        assert_eq!(
+            lead("friends_group"),
+            LeadChoice::Fixed(index(&s, "UN Envoy"))
+        );
         // highest_mandate among listed members only.
         let members: Vec<bool> = s
             .third_parties
@@ -414,11 +418,18 @@ mod tests {
 
     #[test]
     fn mistakes_name_the_field_the_value_and_what_is_allowed() {
-        let e = with("x", "[strategies.x]\nstructure = \"led\"\nlead_capacty = 3\n").unwrap_err();
+        let e = with(
+            "x",
+            "[strategies.x]\nstructure = \"led\"\nlead_capacty = 3\n",
+        )
+        .unwrap_err();
         assert!(e.contains("`strategies.x.lead_capacty`"), "{e}");
         assert!(e.contains("did you mean `lead_capacity`?"), "{e}");
         let e = with("x", "[strategies.x]\nstructure = \"star\"\n").unwrap_err();
-        assert!(e.contains("`strategies.x.structure`") && e.contains("`led`"), "{e}");
+        assert!(
+            e.contains("`strategies.x.structure`") && e.contains("`led`"),
+            "{e}"
+        );
         let e = with("hierarchical", "[strategies.hierarchical]\n").unwrap_err();
         assert!(e.contains("is the name of a built-in regime"), "{e}");
         let e = with("x", "[strategies.x]\nlead = \"UN Envoi\"\n").unwrap_err();
@@ -428,13 +439,25 @@ mod tests {
                 && e.contains("did you mean `UN Envoy`?"),
             "{e}"
         );
-        let e = with("x", "[strategies.x]\nlead = \"rotating\"\nrotation_months = 0\n")
-            .unwrap_err();
-        assert!(e.contains("`strategies.x.rotation_months` = 0") && e.contains("from 1"), "{e}");
+        let e = with(
+            "x",
+            "[strategies.x]\nlead = \"rotating\"\nrotation_months = 0\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("`strategies.x.rotation_months` = 0") && e.contains("from 1"),
+            "{e}"
+        );
         let e = with("x", "[strategies.x]\nconsultation = 1.5\n").unwrap_err();
-        assert!(e.contains("`strategies.x.consultation` = 1.5") && e.contains("from 0 to 1"), "{e}");
-        let e = with("x", "[strategies.x]\nstructure = \"network\"\nlead = \"UN Envoy\"\n")
-            .unwrap_err();
+        assert!(
+            e.contains("`strategies.x.consultation` = 1.5") && e.contains("from 0 to 1"),
+            "{e}"
+        );
+        let e = with(
+            "x",
+            "[strategies.x]\nstructure = \"network\"\nlead = \"UN Envoy\"\n",
+        )
+        .unwrap_err();
         assert!(e.contains("applies only to structure = \"led\""), "{e}");
         let e = with("x", "[strategies.x]\nmembers = [\"State Z\"]\n").unwrap_err();
         assert!(e.contains("`strategies.x.members[0]` = \"State Z\""), "{e}");
@@ -442,6 +465,11 @@ mod tests {
         let e = with("x", "[strategies.x]\nmembers = \"everyone\"\n").unwrap_err();
         assert!(e.contains("must be \"all\" or a list"), "{e}");
         let e = with("y", "[strategies.x]\n").unwrap_err();
-        assert!(e.contains("unknown regime; known: competitive, hierarchical, network, contact_group, x"), "{e}");
+        assert!(
+            e.contains(
+                "unknown regime; known: competitive, hierarchical, network, contact_group, x"
+            ),
+            "{e}"
+        );
     }
 }
