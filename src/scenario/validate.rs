@@ -1095,32 +1095,65 @@ fn check_strategies(c: &mut Checker, s: &Scenario) {
         };
         // Settings that mean something under another structure only.
         let led_only = [
-            ("lead", d.lead.is_some()),
-            ("rotation_months", d.rotation_months.is_some()),
-            ("lead_capacity", d.lead_capacity.is_some()),
-            ("handover_gap_months", d.handover_gap_months.is_some()),
-            ("group_sharing", d.group_sharing.is_some()),
-            ("lead_credit", d.lead_credit.is_some()),
+            ("lead", d.lead.as_ref().map(|v| format!("{v:?}"))),
+            (
+                "rotation_months",
+                d.rotation_months.as_ref().map(|v| format!("{v:?}")),
+            ),
+            (
+                "lead_capacity",
+                d.lead_capacity.as_ref().map(|v| format!("{v:?}")),
+            ),
+            (
+                "handover_gap_months",
+                d.handover_gap_months.as_ref().map(|v| format!("{v:?}")),
+            ),
+            (
+                "group_sharing",
+                d.group_sharing.as_ref().map(|v| format!("{v:?}")),
+            ),
+            (
+                "lead_credit",
+                d.lead_credit.as_ref().map(|v| format!("{v:?}")),
+            ),
         ];
         let network_only = [
-            ("trust_threshold", d.trust_threshold.is_some()),
-            ("consensus_delay", d.consensus_delay.is_some()),
+            (
+                "trust_threshold",
+                d.trust_threshold.as_ref().map(|v| format!("{v:?}")),
+            ),
+            (
+                "consensus_delay",
+                d.consensus_delay.as_ref().map(|v| format!("{v:?}")),
+            ),
             (
                 "meeting_cost_per_member",
-                d.meeting_cost_per_member.is_some(),
+                d.meeting_cost_per_member.as_ref().map(|v| format!("{v:?}")),
             ),
-            ("meeting_cost_cap", d.meeting_cost_cap.is_some()),
+            (
+                "meeting_cost_cap",
+                d.meeting_cost_cap.as_ref().map(|v| format!("{v:?}")),
+            ),
         ];
-        let pooling_on = [("pooling", d.pooling == Some(true))];
-        let meeting = [("meeting_cost", d.meeting_cost.is_some())];
-        let sharing = [("information_sharing", d.information_sharing.is_some())];
-        let mut wrong = |settings: &[(&str, bool)], needs: &str| {
+        let pooling_on = [("pooling", d.pooling.filter(|&p| p).map(|p| p.to_string()))];
+        let meeting = [(
+            "meeting_cost",
+            d.meeting_cost.as_ref().map(|v| format!("{v:?}")),
+        )];
+        let sharing = [(
+            "information_sharing",
+            d.information_sharing.as_ref().map(|v| format!("{v:?}")),
+        )];
+        let mut wrong = |settings: &[(&str, Option<String>)], needs: &str| {
             for (field, set) in settings {
-                if *set {
+                if let Some(value) = set {
                     c.fail(
                         at(field),
-                        format!("set with structure = {structure:?}"),
-                        format!("applies only to {needs}; remove it or change the structure"),
+                        value,
+                        format!(
+                            "applies only to {needs}, not to structure = {structure:?}; \
+                             remove it or change the structure"
+                        ),
                     );
                 }
             }
