@@ -2,8 +2,8 @@
 //! example strategy runs through `peacesim run` deterministically, and a strategy that sets no
 //! rule reproduces the built-in regime of its structure bit for bit.
 
-use peacesim::model::{METRICS, simulate};
-use peacesim::regime;
+use peacesim::model::{METRICS, World, simulate};
+use peacesim::regime::{self, Plan, Regime, plan_independent};
 use peacesim::scenario::Scenario;
 use std::path::Path;
 use std::process::Command;
@@ -102,4 +102,49 @@ fn the_example_strategies_run_deterministically_through_the_cli() {
     let written = std::fs::read_to_string(dir.join("a/scenario.toml")).unwrap();
     let again = Scenario::from_toml_str(&written, "scenario.toml").unwrap();
     assert_eq!(again.strategies.len(), 7);
+}
+
+/// The plan of `examples/minimal_consultation.rs`, copied: the TOML strategy
+/// `minimal_consultation` of `scenarios/strategies.toml` is documented as the same rules.
+struct MinimalConsultationInRust;
+
+impl Regime for MinimalConsultationInRust {
+    fn name(&self) -> &str {
+        "minimal_consultation_in_rust"
+    }
+
+    fn plan(&self, world: &World, plan: &mut Plan) {
+        plan_independent(world, plan);
+        let month = world.month();
+        for (j, actor) in world.third_parties().iter().enumerate() {
+            plan.cooperating[j] = actor.is_active(month);
+        }
+        for j in 0..plan.credit.len() {
+            plan.credit[j] = if plan.convenes[j] { 1.0 } else { 0.0 };
+        }
+        plan.sanction = 0.05;
+        plan.pooled = false;
+        plan.consultation = 0.7;
+        plan.information_sharing = 0.3;
+        plan.effort_share = 0.02;
+        plan.action_rate = 1.0;
+        plan.support_absorption = 1.0;
+    }
+}
+
+#[test]
+fn minimal_consultation_in_toml_is_the_rust_example_bit_for_bit() {
+    let s = Scenario::from_toml_str(EXAMPLE, "strategies.toml").unwrap();
+    let written = regime::by_name("minimal_consultation", &s).unwrap();
+    let len = s.total_months() * METRICS.len();
+    for seed in 0..40 {
+        let (mut a, mut b) = (vec![0.0; len], vec![0.0; len]);
+        let oa = simulate(&s, written.as_ref(), seed, &mut a);
+        let ob = simulate(&s, &MinimalConsultationInRust, seed, &mut b);
+        assert_eq!(oa, ob, "seed {seed}");
+        assert!(
+            a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()),
+            "seed {seed}"
+        );
+    }
 }
