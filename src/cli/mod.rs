@@ -85,7 +85,8 @@ struct RunArgs {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Regimes to compare, comma-separated (overrides experiment.regimes):
-    /// competitive, hierarchical, network, contact_group.
+    /// competitive, hierarchical, network, contact_group, or a strategy the scenario writes in
+    /// [strategies.<name>].
     #[arg(long, value_delimiter = ',')]
     regimes: Option<Vec<String>>,
     /// Record every run's path (overrides experiment.record): `monthly` writes

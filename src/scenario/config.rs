@@ -72,7 +72,8 @@ pub struct ExperimentConfig {
     pub replicates: u64,
     /// Master seed of every random stream.
     pub seed: u64,
-    /// Regimes to compare, by name: competitive, hierarchical, network, contact_group.
+    /// Regimes to compare, by name: competitive, hierarchical, network, contact_group, or a
+    /// strategy of `[strategies.<name>]`.
     pub regimes: Vec<String>,
     /// Per-run trajectories to record besides the outcomes: off, monthly (`trajectories.csv`,
     /// one row per run and month) or agents (also `agents.csv`, one row per run, month and
