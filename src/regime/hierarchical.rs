@@ -71,7 +71,8 @@ impl Regime for Hierarchical {
 }
 
 /// The plan of a regime led by `lead`: its table is the only one proposed; every other active
-/// actor is asked to back it, and the lead keeps `lead_credit` of the credit. Before the lead arrives, everyone acts on their own. During a lapse (the lead's
+/// actor (every other active member, when `style.members` lists them; non-members act on their
+/// own) is asked to back it, and the lead keeps `lead_credit` of the credit. Before the lead arrives, everyone acts on their own. During a lapse (the lead's
 /// person has rotated and been in post for at most `gap_months`), the table goes on under
 /// the newcomer but coordination stops: nothing is pooled, vetted or shared, and the other
 /// actors use their leverage and make public moves on their own (support organisations keep

@@ -122,7 +122,7 @@ impl Written {
         let members = member_flags(s, &def.members);
         let rule = match def.structure {
             Structure::Independent => {
-                let any = d_any(def);
+                let any = consults(def);
                 Rule::Independent {
                     consult: any.then(|| Consult {
                         consultation: def.consultation.unwrap_or(0.0),
@@ -191,7 +191,7 @@ impl Written {
 }
 
 /// Whether an `independent` strategy sets any consultation rule (otherwise it is competition).
-fn d_any(def: &StrategyDef) -> bool {
+fn consults(def: &StrategyDef) -> bool {
     def.consultation.is_some()
         || def.information_sharing.is_some()
         || def.meeting_cost.is_some()
