@@ -32,10 +32,11 @@ pub fn apply_overrides(
     }
     if let Some(list) = overrides.regimes {
         for name in list {
-            if !BUILT_IN_REGIMES.contains(&name.as_str()) {
+            if !BUILT_IN_REGIMES.contains(&name.as_str()) && !scenario.strategies.contains_key(name)
+            {
                 return Err(format!(
                     "--regimes: unknown regime {name:?}; known: {}",
-                    BUILT_IN_REGIMES.join(", ")
+                    crate::regime::known_names(scenario).join(", ")
                 ));
             }
         }

@@ -19,9 +19,7 @@ use peacesim::output::{
     plots, report_html, summary_csv, timeseries_csv, trajectories::TrajectoryWriter,
 };
 use peacesim::regime;
-use peacesim::scenario::{
-    BASELINE_SOURCE, BASELINE_TOML, BUILT_IN_REGIMES, RecordLevel, Scenario, printable,
-};
+use peacesim::scenario::{BASELINE_SOURCE, BASELINE_TOML, RecordLevel, Scenario, printable};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
@@ -91,7 +89,8 @@ struct RunArgs {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Regimes to compare, comma-separated (overrides experiment.regimes):
-    /// competitive, hierarchical, network, contact_group.
+    /// competitive, hierarchical, network, contact_group, or a strategy the scenario writes in
+    /// [strategies.<name>].
     #[arg(long, value_delimiter = ',')]
     regimes: Option<Vec<String>>,
     /// Record every run's path (overrides experiment.record): `monthly` writes
@@ -491,11 +490,11 @@ fn trace(args: TraceArgs) -> Result<(), Failure> {
         regimes: None,
         record: None,
     })?;
-    let regime = regime::built_in(&args.regime, &scenario).ok_or_else(|| {
+    let regime = regime::by_name(&args.regime, &scenario).ok_or_else(|| {
         Failure::Input(format!(
             "--regime: unknown regime {:?}; known: {}",
             args.regime,
-            BUILT_IN_REGIMES.join(", ")
+            regime::known_names(&scenario).join(", ")
         ))
     })?;
     let replicates = scenario.experiment.replicates;

@@ -17,6 +17,14 @@ fn num(x: Option<f64>) -> String {
 pub fn render(scenario: &Scenario, results: &Results) -> String {
     let mut s = String::new();
     let reference = &results.regime_names[results.reference];
+    // Wide enough for the longest name (strategies written in TOML may be long).
+    let w = results
+        .regime_names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(14);
     let _ = writeln!(
         s,
         "{} — {} paired replicates, horizon {} months, implementation {} months",
@@ -27,7 +35,7 @@ pub fn render(scenario: &Scenario, results: &Results) -> String {
     );
     let _ = writeln!(
         s,
-        "{:<14} {:>20} {:>22} {:>7} {:>9} {:>9} {:>7} {:>8} {:>6} {:>8}",
+        "{:<w$} {:>20} {:>22} {:>7} {:>9} {:>9} {:>7} {:>8} {:>6} {:>8}",
         "regime",
         "agreement % (95% CI)",
         format!("Δ vs {reference} (pp)"),
@@ -53,7 +61,7 @@ pub fn render(scenario: &Scenario, results: &Results) -> String {
         };
         let _ = writeln!(
             s,
-            "{:<14} {:>20} {:>22} {:>7} {:>9} {:>9} {:>7} {:>8} {:>6} {:>8}",
+            "{:<w$} {:>20} {:>22} {:>7} {:>9} {:>9} {:>7} {:>8} {:>6} {:>8}",
             name,
             format!(
                 "{} [{}, {}]",

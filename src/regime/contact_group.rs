@@ -31,6 +31,8 @@ impl ContactGroup {
                 group_sharing: true,
                 lead_credit: g.lead_credit,
                 sanction: g.sanction,
+                pooled: true,
+                members: None,
             },
         }
     }

@@ -32,6 +32,11 @@ pub(crate) struct LeadStyle {
     pub lead_credit: f64,
     /// Expected loss of a member whose defection is noticed.
     pub sanction: f64,
+    /// Backers' leverage is pooled through the lead.
+    pub pooled: bool,
+    /// Per third party: asked to take a role (`None`: every active actor). Non-members act on
+    /// their own.
+    pub members: Option<Vec<bool>>,
 }
 
 impl Hierarchical {
@@ -48,6 +53,8 @@ impl Hierarchical {
                 group_sharing: false,
                 lead_credit: h.lead_credit,
                 sanction: h.sanction,
+                pooled: true,
+                members: None,
             },
         }
     }
@@ -64,7 +71,8 @@ impl Regime for Hierarchical {
 }
 
 /// The plan of a regime led by `lead`: its table is the only one proposed; every other active
-/// actor is asked to back it, and the lead keeps `lead_credit` of the credit. Before the lead arrives, everyone acts on their own. During a lapse (the lead's
+/// actor (every other active member, when `style.members` lists them; non-members act on their
+/// own) is asked to back it, and the lead keeps `lead_credit` of the credit. Before the lead arrives, everyone acts on their own. During a lapse (the lead's
 /// person has rotated and been in post for at most `gap_months`), the table goes on under
 /// the newcomer but coordination stops: nothing is pooled, vetted or shared, and the other
 /// actors use their leverage and make public moves on their own (support organisations keep
@@ -79,10 +87,20 @@ pub(crate) fn plan_led(world: &World, plan: &mut Plan, lead: usize, style: &Lead
     }
     // A successor who arrived this month has tenure 1 when regimes plan: the lapse covers
     // tenures 1..=gap_months, i.e. exactly `gap_months` months.
+    let member = |j: usize| style.members.as_ref().is_none_or(|m| m[j]);
     if l.rotations > 0 && l.tenure <= style.gap_months {
+        if let Some(m) = &style.members {
+            // Non-members act on their own; members (and the lead) are kept out of it.
+            for (j, &is) in m.iter().enumerate() {
+                plan.cooperating[j] = is || j == lead;
+            }
+            plan.convenes[lead] = true;
+            plan_independent(world, plan);
+            plan.cooperating.fill(false);
+        }
         plan.convenes[lead] = true;
         for (j, a) in world.third_parties().iter().enumerate() {
-            if j != lead && !a.can_convene() && a.is_active(month) {
+            if j != lead && member(j) && !a.can_convene() && a.is_active(month) {
                 plan.backs[j] = Some(lead);
             }
         }
@@ -92,7 +110,7 @@ pub(crate) fn plan_led(world: &World, plan: &mut Plan, lead: usize, style: &Lead
     plan.cooperating[lead] = true;
     let mut backers = 0usize;
     for (j, a) in world.third_parties().iter().enumerate() {
-        if j != lead && a.is_active(month) {
+        if j != lead && member(j) && a.is_active(month) {
             plan.backs[j] = Some(lead);
             plan.cooperating[j] = true;
             backers += 1;
@@ -106,10 +124,13 @@ pub(crate) fn plan_led(world: &World, plan: &mut Plan, lead: usize, style: &Lead
     }
     plan.sanction = style.sanction;
     let absorption = (style.capacity / backers.max(1) as f64).min(1.0);
-    plan.pooled = true;
+    plan.pooled = style.pooled;
     plan.support_absorption = absorption;
     plan.consultation = style.consultation * absorption;
     plan.information_sharing = if style.group_sharing { 1.0 } else { absorption };
     plan.effort_share = style.meeting_cost;
     plan.action_rate = 1.0;
+    if style.members.is_some() {
+        plan_independent(world, plan);
+    }
 }

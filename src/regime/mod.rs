@@ -19,11 +19,13 @@ mod competitive;
 mod contact_group;
 mod hierarchical;
 mod network;
+mod written;
 
 pub use competitive::{Competitive, plan_independent};
 pub use contact_group::ContactGroup;
 pub use hierarchical::Hierarchical;
 pub use network::Network;
+pub use written::{DEFAULT_ROTATION_MONTHS, Written};
 
 use crate::model::World;
 use crate::scenario::{BUILT_IN_REGIMES, Scenario};
@@ -154,18 +156,36 @@ pub fn built_in(name: &str, scenario: &Scenario) -> Option<Arc<dyn Regime>> {
     Some(r)
 }
 
-/// The regimes a scenario lists, in its order. Names were checked by validation; an unknown one
-/// here is reported with the list of known names.
+/// The regime of this name: a built-in one, or a strategy the scenario writes in
+/// `[strategies.<name>]`, configured from the scenario.
+pub fn by_name(name: &str, scenario: &Scenario) -> Option<Arc<dyn Regime>> {
+    built_in(name, scenario)
+        .or_else(|| Written::from_scenario(name, scenario).map(|w| Arc::new(w) as Arc<dyn Regime>))
+}
+
+/// The names `by_name` knows in `scenario`: the built-in regimes, then the scenario's
+/// strategies.
+pub fn known_names(scenario: &Scenario) -> Vec<&str> {
+    BUILT_IN_REGIMES
+        .iter()
+        .copied()
+        .chain(scenario.strategies.keys().map(String::as_str))
+        .collect()
+}
+
+/// The regimes a scenario lists, in its order: built-in regimes and the scenario's strategies.
+/// Names were checked by validation; an unknown one here is reported with the list of known
+/// names.
 pub fn from_scenario(scenario: &Scenario) -> Result<Vec<Arc<dyn Regime>>, String> {
     scenario
         .experiment
         .regimes
         .iter()
         .map(|n| {
-            built_in(n, scenario).ok_or_else(|| {
+            by_name(n, scenario).ok_or_else(|| {
                 format!(
                     "unknown regime {n:?}; known: {}",
-                    BUILT_IN_REGIMES.join(", ")
+                    known_names(scenario).join(", ")
                 )
             })
         })

@@ -13,6 +13,10 @@ use crate::scenario::{NetworkParams, Scenario};
 #[derive(Debug, Clone)]
 pub struct Network {
     params: NetworkParams,
+    /// Per third party: may join (`None`: everybody may).
+    members: Option<Vec<bool>>,
+    /// Backers' leverage is pooled through the convenor.
+    pooled: bool,
 }
 
 /// A sitting convenor keeps the role unless a member is this much better placed (hysteresis:
@@ -21,8 +25,20 @@ const KEEP_CONVENOR: f64 = 0.8;
 
 impl Network {
     pub fn from_scenario(s: &Scenario) -> Self {
+        Self::configured(s.regimes.network.clone(), None, true)
+    }
+
+    /// A network with these parameters, open to `members` only (`None`: everybody), pooling
+    /// or not (strategies written in TOML).
+    pub(crate) fn configured(
+        params: NetworkParams,
+        members: Option<Vec<bool>>,
+        pooled: bool,
+    ) -> Self {
         Self {
-            params: s.regimes.network.clone(),
+            params,
+            members,
+            pooled,
         }
     }
 
@@ -45,7 +61,8 @@ impl Regime for Network {
         // Membership reads each actor's mean trust in all the others from the world's running
         // sums (O(1) per actor; actors not yet present count at their initial trust).
         for a in (0..actors.len()).filter(|&a| actors[a].is_active(month)) {
-            plan.cooperating[a] = world.mean_actor_trust_of(a) >= self.params.trust_threshold;
+            plan.cooperating[a] = self.members.as_ref().is_none_or(|m| m[a])
+                && world.mean_actor_trust_of(a) >= self.params.trust_threshold;
         }
         let members = plan.members();
         // The best-placed member (ties to the lower id), each placement computed once.
@@ -82,7 +99,7 @@ impl Regime for Network {
             }
         }
         plan.sanction = self.params.sanction;
-        plan.pooled = true;
+        plan.pooled = self.pooled;
         plan.consultation = self.params.consultation;
         plan.information_sharing = 1.0;
         plan.action_rate = 1.0 / (1.0 + self.params.consensus_delay * (n - 1.0));

@@ -4,6 +4,7 @@
 //! (section 7, submodels) and in the comments of `scenarios/baseline.toml`.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A whole scenario: the conflict, the third parties, the mechanisms and the experiment.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -41,6 +42,10 @@ pub struct Scenario {
     pub strategy: StrategyConfig,
     #[serde(default)]
     pub regimes: RegimeParams,
+    /// Strategies written in the file (`[strategies.<name>]`), listed in `experiment.regimes`
+    /// by name like the built-in regimes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub strategies: BTreeMap<String, StrategyDef>,
     /// The conflict parties (at least two; required).
     pub parties: Vec<PartyConfig>,
     /// Mediators, diplomats, support organisations and insider mediators (at least one; required).
@@ -67,7 +72,8 @@ pub struct ExperimentConfig {
     pub replicates: u64,
     /// Master seed of every random stream.
     pub seed: u64,
-    /// Regimes to compare, by name: competitive, hierarchical, network, contact_group.
+    /// Regimes to compare, by name: competitive, hierarchical, network, contact_group, or a
+    /// strategy of `[strategies.<name>]`.
     pub regimes: Vec<String>,
     /// Per-run trajectories to record besides the outcomes: off, monthly (`trajectories.csv`,
     /// one row per run and month) or agents (also `agents.csv`, one row per run, month and
@@ -725,6 +731,103 @@ impl Default for ContactGroupParams {
             sanction: 0.2,
         }
     }
+}
+
+/// How a strategy written in TOML organises the third parties (`strategies.<name>.structure`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Structure {
+    /// One lead convenes the only table and allocates roles (the hierarchical regime's rules).
+    #[default]
+    Led,
+    /// Members join by trust; the best-placed member convenes (the network regime's rules).
+    Network,
+    /// No institution: everyone acts on their own (the competitive regime's rules); with
+    /// `consultation`, `information_sharing`, `meeting_cost` or `sanction`, members still
+    /// consult before acting (minimal consultation).
+    Independent,
+}
+
+/// Who is asked to take roles (`strategies.<name>.members`): `"all"` or a list of third
+/// parties' names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Members {
+    /// `"all"` (any other word is refused by validation).
+    All(String),
+    /// The names of the members.
+    Listed(Vec<String>),
+}
+
+impl Default for Members {
+    fn default() -> Self {
+        Self::All("all".into())
+    }
+}
+
+/// A strategy written in TOML from the institutional rules the engine exposes
+/// (`[strategies.<name>]`; README, "Writing a strategy in TOML"; ODD 3.5). Every setting left
+/// out takes the value of the built-in regime of the same structure as the scenario configures
+/// it (`[regimes.hierarchical]` for `led`, `[regimes.network]` for `network`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StrategyDef {
+    /// One sentence on what the strategy is and where it comes from.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// `led`, `network` or `independent`.
+    pub structure: Structure,
+    /// `led` only: a third party's name, `highest_mandate`, `rotating` or `insider`
+    /// (default: `regimes.hierarchical.lead`, i.e. the highest mandate when that is empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead: Option<String>,
+    /// `lead = "rotating"`: months each eligible member holds the chair (months).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rotation_months: Option<u32>,
+    /// Who is asked to take roles: `"all"` active third parties or a list of names.
+    pub members: Members,
+    /// `led`: backers the lead absorbs at full effect (count).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead_capacity: Option<f64>,
+    /// `led`: months coordination lapses after the lead's person rotates (months).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handover_gap_months: Option<u32>,
+    /// `led` and `independent`: share of every member's time in coordination meetings
+    /// (fraction).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting_cost: Option<f64>,
+    /// Share of moves vetted with partners before acting (fraction; `led`: at full capacity).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consultation: Option<f64>,
+    /// `independent`: intensity of information sharing among consulting actors (0–1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub information_sharing: Option<f64>,
+    /// `led`: information flows among all members (`true`) or through the lead only (`false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_sharing: Option<bool>,
+    /// `led`: share of the credit for an agreement the lead keeps; members share the rest
+    /// (fraction).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead_credit: Option<f64>,
+    /// Utility a member expects to lose when its defection is noticed (utility units, 0–1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sanction: Option<f64>,
+    /// Backers' leverage goes through the convenor as one signal (`true`) or stays each
+    /// backer's own (`false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pooling: Option<bool>,
+    /// `network`: mean trust in the others an actor needs to join (0–1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust_threshold: Option<f64>,
+    /// `network`: consensus delay per member beyond the first (dimensionless).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consensus_delay: Option<f64>,
+    /// `network`: meeting time per member beyond the first (fraction).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting_cost_per_member: Option<f64>,
+    /// `network`: most time meetings can take (fraction).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting_cost_cap: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -276,7 +276,26 @@ fn suggestion_for(s: &Scenario, field: &str) -> Option<String> {
     let third_party_names = || s.third_parties.iter().map(|t| t.name.as_str()).collect();
     if let Some((i, "")) = index_after(field, "experiment.regimes") {
         let name = s.experiment.regimes.get(i)?;
-        return unknown_name(name, BUILT_IN_REGIMES.to_vec());
+        let known = BUILT_IN_REGIMES
+            .iter()
+            .copied()
+            .chain(s.strategies.keys().map(String::as_str));
+        return unknown_name(name, known.collect());
+    }
+    if let Some(rest) = field.strip_prefix("strategies.") {
+        let (strategy, setting) = rest.split_once('.')?;
+        let d = s.strategies.get(strategy)?;
+        if setting == "lead" {
+            let name = d.lead.as_deref()?;
+            let mut known: Vec<&str> = third_party_names();
+            known.extend(["highest_mandate", "rotating", "insider"]);
+            return unknown_name(name, known);
+        }
+        if let Some((k, "")) = index_after(setting, "members")
+            && let super::Members::Listed(names) = &d.members
+        {
+            return unknown_name(names.get(k)?, third_party_names());
+        }
     }
     if let Some((i, ".favours")) = index_after(field, "third_parties") {
         let name = &s.third_parties.get(i)?.favours;

@@ -1,7 +1,7 @@
 //! Range and consistency checks on a parsed scenario. Every rule names the field path, the
 //! value found and what is allowed.
 
-use super::{Problem, Scenario, ThirdPartyKind};
+use super::{Members, Problem, Scenario, Structure, ThirdPartyKind};
 use std::collections::HashSet;
 
 /// Names of the regimes built into peacesim, in the order they are documented.
@@ -159,6 +159,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     check_parties(&mut c, s);
     check_third_parties(&mut c, s);
     check_regime_parameters(&mut c, s);
+    check_strategies(&mut c, s);
     check_strategy(&mut c, s);
     if c.problems.is_empty() {
         check_derived(&mut c, s);
@@ -628,11 +629,18 @@ fn check_experiment(c: &mut Checker, s: &Scenario) {
     }
     let mut seen = HashSet::new();
     for (i, r) in e.regimes.iter().enumerate() {
-        if !BUILT_IN_REGIMES.contains(&r.as_str()) {
+        if !BUILT_IN_REGIMES.contains(&r.as_str()) && !s.strategies.contains_key(r) {
+            let known = BUILT_IN_REGIMES
+                .iter()
+                .copied()
+                .chain(s.strategies.keys().map(String::as_str));
             c.fail(
                 format!("experiment.regimes[{i}]"),
                 format!("{r:?}"),
-                format!("unknown regime; known: {}", BUILT_IN_REGIMES.join(", ")),
+                format!(
+                    "unknown regime; known: {}",
+                    known.collect::<Vec<_>>().join(", ")
+                ),
             );
         } else if !seen.insert(r.as_str()) {
             c.fail(
@@ -1049,6 +1057,250 @@ fn check_lead(c: &mut Checker, s: &Scenario, field: &str, name: &str) {
             "a support organisation cannot convene a table; name a mediator, diplomat or insider",
         ),
         Some(_) => {}
+    }
+}
+
+/// Strategies written in TOML (`[strategies.<name>]`; README, "Writing a strategy in TOML").
+fn check_strategies(c: &mut Checker, s: &Scenario) {
+    for (name, d) in &s.strategies {
+        let at = |f: &str| format!("strategies.{name}.{f}");
+        let name_ok = !name.is_empty()
+            && name.len() <= 64
+            && name
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
+        if !name_ok {
+            c.fail(
+                format!("strategies.{}", printable(name)),
+                format!("{:?}", printable(name)),
+                "a strategy's name must be 1–64 characters of letters, digits or `_` \
+                 (it is listed in experiment.regimes and printed in every table)",
+            );
+            continue;
+        }
+        if BUILT_IN_REGIMES.contains(&name.as_str()) {
+            c.fail(
+                format!("strategies.{name}"),
+                format!("{name:?}"),
+                format!(
+                    "is the name of a built-in regime; name the strategy otherwise (built-in: {})",
+                    BUILT_IN_REGIMES.join(", ")
+                ),
+            );
+        }
+        let structure = match d.structure {
+            Structure::Led => "led",
+            Structure::Network => "network",
+            Structure::Independent => "independent",
+        };
+        // Settings that mean something under another structure only.
+        let led_only = [
+            ("lead", d.lead.as_ref().map(|v| format!("{v:?}"))),
+            (
+                "rotation_months",
+                d.rotation_months.as_ref().map(|v| format!("{v:?}")),
+            ),
+            (
+                "lead_capacity",
+                d.lead_capacity.as_ref().map(|v| format!("{v:?}")),
+            ),
+            (
+                "handover_gap_months",
+                d.handover_gap_months.as_ref().map(|v| format!("{v:?}")),
+            ),
+            (
+                "group_sharing",
+                d.group_sharing.as_ref().map(|v| format!("{v:?}")),
+            ),
+            (
+                "lead_credit",
+                d.lead_credit.as_ref().map(|v| format!("{v:?}")),
+            ),
+        ];
+        let network_only = [
+            (
+                "trust_threshold",
+                d.trust_threshold.as_ref().map(|v| format!("{v:?}")),
+            ),
+            (
+                "consensus_delay",
+                d.consensus_delay.as_ref().map(|v| format!("{v:?}")),
+            ),
+            (
+                "meeting_cost_per_member",
+                d.meeting_cost_per_member.as_ref().map(|v| format!("{v:?}")),
+            ),
+            (
+                "meeting_cost_cap",
+                d.meeting_cost_cap.as_ref().map(|v| format!("{v:?}")),
+            ),
+        ];
+        let pooling_on = [("pooling", d.pooling.filter(|&p| p).map(|p| p.to_string()))];
+        let meeting = [(
+            "meeting_cost",
+            d.meeting_cost.as_ref().map(|v| format!("{v:?}")),
+        )];
+        let sharing = [(
+            "information_sharing",
+            d.information_sharing.as_ref().map(|v| format!("{v:?}")),
+        )];
+        let mut wrong = |settings: &[(&str, Option<String>)], needs: &str| {
+            for (field, set) in settings {
+                if let Some(value) = set {
+                    c.fail(
+                        at(field),
+                        value,
+                        format!(
+                            "applies only to {needs}, not to structure = {structure:?}; \
+                             remove it or change the structure"
+                        ),
+                    );
+                }
+            }
+        };
+        match d.structure {
+            Structure::Led => {
+                wrong(&network_only, "structure = \"network\"");
+                wrong(&sharing, "structure = \"independent\"");
+            }
+            Structure::Network => {
+                wrong(&led_only, "structure = \"led\"");
+                wrong(&meeting, "structure = \"led\" or \"independent\"");
+                wrong(&sharing, "structure = \"independent\"");
+            }
+            Structure::Independent => {
+                wrong(&led_only, "structure = \"led\"");
+                wrong(&network_only, "structure = \"network\"");
+                wrong(&pooling_on, "structure = \"led\" or \"network\"");
+            }
+        }
+        let mut listed = Vec::new();
+        match &d.members {
+            Members::All(word) if word != "all" => c.fail(
+                at("members"),
+                format!("{word:?}"),
+                "must be \"all\" or a list of third parties' names",
+            ),
+            Members::All(_) => {}
+            Members::Listed(names) => {
+                if names.is_empty() {
+                    c.fail(
+                        at("members"),
+                        "[]",
+                        "must be \"all\" or a list of at least one third party's name",
+                    );
+                }
+                for (k, n) in names.iter().enumerate() {
+                    let field = || format!("strategies.{name}.members[{k}]");
+                    if !c.name(field, n) {
+                        continue;
+                    }
+                    match s.third_party_index(n) {
+                        Some(i) => listed.push(i),
+                        None => c.fail(
+                            field(),
+                            format!("{n:?}"),
+                            format!(
+                                "must be the name of a third party: {}",
+                                name_list(s.third_parties.iter().map(|t| t.name.as_str()))
+                            ),
+                        ),
+                    }
+                }
+            }
+        }
+        let is_member = |i: usize| matches!(d.members, Members::All(_)) || listed.contains(&i);
+        let can_lead = |i: usize| s.third_parties[i].kind != ThirdPartyKind::SupportOrg;
+        if let Some(lead) = &d.lead {
+            match lead.as_str() {
+                "highest_mandate" | "rotating" => {}
+                "insider" => {
+                    if !(0..s.third_parties.len())
+                        .any(|i| is_member(i) && s.third_parties[i].kind == ThirdPartyKind::Insider)
+                    {
+                        c.fail(
+                            at("lead"),
+                            "\"insider\"",
+                            "an insider-led process needs a third party of kind = \"insider\" \
+                             among the members",
+                        );
+                    }
+                }
+                other => {
+                    if s.third_party_index(other).is_none() {
+                        c.fail(
+                            at("lead"),
+                            format!("{:?}", printable(other)),
+                            format!(
+                                "must be highest_mandate, rotating, insider or a third party: {}",
+                                name_list(s.third_parties.iter().map(|t| t.name.as_str()))
+                            ),
+                        );
+                    } else {
+                        check_lead(c, s, &at("lead"), other);
+                    }
+                }
+            }
+        }
+        if d.structure == Structure::Led
+            && !listed.is_empty()
+            && !matches!(d.lead.as_deref(), Some(l) if s.third_party_index(l).is_some())
+            && !listed.iter().any(|&i| can_lead(i))
+        {
+            c.fail(
+                at("members"),
+                format!("{} listed", listed.len()),
+                "the lead is chosen among the members: list at least one mediator, diplomat or \
+                 insider, or name the lead",
+            );
+        }
+        if let Some(m) = d.rotation_months
+            && (m == 0 || m > MAX_MONTHS)
+        {
+            c.fail(
+                at("rotation_months"),
+                m,
+                format!("must be from 1 to {MAX_MONTHS} (months each lead holds the chair)"),
+            );
+        }
+        if d.rotation_months.is_some() && d.lead.as_deref() != Some("rotating") {
+            c.fail(
+                at("rotation_months"),
+                format!("set with lead = {:?}", d.lead.as_deref().unwrap_or("")),
+                "applies only to lead = \"rotating\"",
+            );
+        }
+        if let Some(v) = d.lead_capacity {
+            c.range(at("lead_capacity").as_str(), v, 1.0, 1e6);
+        }
+        if let Some(m) = d.handover_gap_months
+            && m > MAX_MONTHS
+        {
+            c.fail(
+                at("handover_gap_months"),
+                m,
+                format!("must be from 0 to {MAX_MONTHS} (months)"),
+            );
+        }
+        for (field, value) in [
+            ("meeting_cost", d.meeting_cost),
+            ("consultation", d.consultation),
+            ("information_sharing", d.information_sharing),
+            ("lead_credit", d.lead_credit),
+            ("sanction", d.sanction),
+            ("trust_threshold", d.trust_threshold),
+            ("meeting_cost_per_member", d.meeting_cost_per_member),
+        ] {
+            if let Some(v) = value {
+                c.unit(at(field).as_str(), v);
+            }
+        }
+        if let Some(v) = d.consensus_delay {
+            c.range(at("consensus_delay").as_str(), v, 0.0, 100.0);
+        }
+        if let Some(v) = d.meeting_cost_cap {
+            c.range(at("meeting_cost_cap").as_str(), v, 0.0, 0.95);
+        }
     }
 }
 

@@ -1050,3 +1050,66 @@ fn a_record_level_that_does_not_exist_lists_the_levels() {
         ],
     );
 }
+
+/// `my.toml` listing the strategy `friends` and defining it with `table` (entries 32 and 33).
+fn with_strategy(table: &str) -> String {
+    edited(
+        "regimes = [\"competitive\", \"hierarchical\"]",
+        "regimes = [\"competitive\", \"friends\"]",
+    ) + "\n[strategies.friends]\n"
+        + table
+}
+
+#[test]
+fn a_strategy_setting_misspelt_out_of_range_or_for_another_structure_is_named() {
+    rejected(
+        "run",
+        &with_strategy("structure = \"led\"\nlead_capcity = 3\n"),
+        &[
+            "field `strategies.friends.lead_capcity`",
+            "line 36",
+            "unknown field `lead_capcity`",
+            "did you mean `lead_capacity`?",
+        ],
+    );
+    rejected(
+        "run",
+        &with_strategy("structure = \"network\"\nlead = \"rotating\"\nconsultation = 1.5\n"),
+        &[
+            "field `strategies.friends.lead` = \"rotating\"",
+            "applies only to structure = \"led\", not to structure = \"network\"",
+            "field `strategies.friends.consultation` = 1.5: must be a number from 0 to 1",
+        ],
+    );
+}
+
+#[test]
+fn a_strategys_lead_or_member_that_does_not_exist_lists_the_names() {
+    rejected(
+        "check",
+        &with_strategy(
+            "structure = \"led\"\nlead = \"UN Envoi\"\nmembers = [\"UN Envoy\", \"State A\"]\n",
+        ),
+        &[
+            "field `strategies.friends.lead` = \"UN Envoi\"",
+            "must be highest_mandate, rotating, insider or a third party: UN Envoy, State A",
+            "did you mean `UN Envoy`?",
+        ],
+    );
+    rejected(
+        "check",
+        &with_strategy("members = [\"UN Envoy\", \"State B\"]\n"),
+        &[
+            "field `strategies.friends.members[1]` = \"State B\"",
+            "did you mean `State A`?",
+        ],
+    );
+    rejected(
+        "check",
+        &format!("{MY_TOML}\n[strategies.hierarchical]\nstructure = \"led\"\nlead = \"insider\"\n"),
+        &[
+            "field `strategies.hierarchical` = \"hierarchical\": is the name of a built-in regime",
+            "an insider-led process needs a third party of kind = \"insider\"",
+        ],
+    );
+}

@@ -27,6 +27,7 @@ mod record;
 mod safe_output;
 mod scenarios;
 mod sobol;
+mod strategies;
 mod stylized_facts;
 mod sweep;
 mod sweep_integrity;
