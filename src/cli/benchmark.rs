@@ -84,6 +84,7 @@ pub(super) fn benchmark(args: BenchmarkArgs) -> Result<(), Failure> {
         "command_line": std::env::args().collect::<Vec<_>>(),
         "suite_source": name,
         "suite": suite,
+        "strategies": suite.written,
         "conditions": conds.iter().map(|c| serde_json::json!({"name": c.name, "source": c.source})).collect::<Vec<_>>(),
         "threads": threads,
     });

@@ -15,12 +15,14 @@ use super::{Design, ReplicateResult, ReplicateSink};
 use crate::model::RunOutcome;
 use crate::regime;
 use crate::scenario::{
-    BASELINE_SOURCE, Scenario, SweepConfig, SweepDesign, SweepParameter, sweep::SweepValue,
+    BASELINE_SOURCE, Scenario, StrategyDef, SweepConfig, SweepDesign, SweepParameter,
+    sweep::SweepValue,
 };
 use anyhow::{Context, Result, anyhow};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The measures of a strategy in a condition, in this order.
 pub const MEASURES: [&str; 4] = [
@@ -47,7 +49,7 @@ pub struct Range {
 }
 
 /// A benchmark suite (the `[benchmark]` table of a suite file).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Suite {
     /// Strategies compared (built-in regimes or strategies defined in the base scenario).
@@ -64,6 +66,10 @@ pub struct Suite {
     pub sampled: u64,
     #[serde(default)]
     pub ranges: Vec<Range>,
+    /// Strategies written in the suite file (`[strategies.<name>]`, as in a scenario), added to
+    /// every condition so that `strategies` may name them.
+    #[serde(skip)]
+    pub written: BTreeMap<String, StrategyDef>,
 }
 
 /// One condition of the suite: a name and its scenario (regimes, replicates and seed set by
@@ -85,6 +91,9 @@ pub fn conditions(
 ) -> Result<Vec<Condition>> {
     let mut out = Vec::new();
     let mut set = |mut s: Scenario, name: String, source: String| -> Result<()> {
+        for (k, def) in &suite.written {
+            s.strategies.insert(k.clone(), def.clone());
+        }
         s.experiment.regimes = suite.strategies.clone();
         s.experiment.replicates = suite.replicates;
         s.experiment.seed = suite.seed;
@@ -359,13 +368,16 @@ pub const DEFAULT_SCENARIOS: [(&str, &str); 4] = [
 #[serde(deny_unknown_fields)]
 struct SuiteFile {
     benchmark: Suite,
+    #[serde(default)]
+    strategies: BTreeMap<String, StrategyDef>,
 }
 
 /// Reads a suite from TOML `text` (named `file` in messages).
 pub fn parse_suite(text: &str, file: &str) -> Result<Suite> {
     let parsed: SuiteFile =
         toml::from_str(text).map_err(|e| anyhow!("{file}: {}", e.to_string().trim_end()))?;
-    let s = parsed.benchmark;
+    let mut s = parsed.benchmark;
+    s.written = parsed.strategies;
     if s.strategies.is_empty() {
         anyhow::bail!("{file}: field `benchmark.strategies`: list at least one strategy");
     }

@@ -115,3 +115,50 @@ fn a_suite_without_conditions_or_strategies_is_refused_naming_the_field() {
     assert!(stderr(&o).contains("sampeld"), "{}", stderr(&o));
     assert!(!out.exists(), "a refused benchmark wrote its folder");
 }
+
+#[test]
+fn a_strategy_written_in_the_suite_file_runs_on_every_condition() {
+    let tmp = TempDir::new().unwrap();
+    let file = tmp.path().join("suite.toml");
+    let case = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/mali_ecowas.toml");
+    fs::write(
+        &file,
+        format!(
+            "[benchmark]\nstrategies = [\"competitive\", \"hierarchical\", \"plain_led\"]\n\
+             replicates = 8\nseed = 5\nscenarios = [{:?}]\nsampled = 3\n\n\
+             [[benchmark.ranges]]\npath = \"rotation.posting_months\"\nmin = 12\nmax = 60\n\n\
+             [strategies.plain_led]\nstructure = \"led\"\n",
+            case.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = peacesim(&[
+        "benchmark",
+        path_str(&file),
+        "--out",
+        path_str(&out),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (h, rows) = csv_table(&out.join("conditions.csv"));
+    assert_eq!(
+        rows.len(),
+        4 * 3,
+        "one case study and three sampled conditions"
+    );
+    // A led strategy with no other settings is the hierarchical regime: the same numbers in
+    // every condition (the rows differ only in the strategy's name).
+    for cond in ["mali_ecowas", "sampled_0", "sampled_1", "sampled_2"] {
+        let of = |s: &str| {
+            let mut r = rows
+                .iter()
+                .find(|r| r[0] == cond && r[2] == s)
+                .unwrap_or_else(|| panic!("{cond} {s}"))
+                .clone();
+            r[2].clear();
+            r
+        };
+        assert_eq!(of("plain_led"), of("hierarchical"), "{cond}: {h:?}");
+    }
+}
