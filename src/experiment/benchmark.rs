@@ -151,6 +151,9 @@ pub fn conditions(
 pub struct Cell {
     pub values: [Moments; MEASURES.len()],
     pub difference: [Moments; MEASURES.len()],
+    /// Durable agreement (0/1) of each replicate, in replicate order: for differences from
+    /// whichever strategy turns out best.
+    pub durable: Vec<f64>,
 }
 
 fn measures(o: &RunOutcome) -> [f64; MEASURES.len()] {
@@ -174,6 +177,7 @@ impl ReplicateSink for Collect {
         let base = measures(&rep.outcomes[self.reference]);
         for (s, o) in rep.outcomes.iter().enumerate() {
             let m = measures(o);
+            self.cells[s].durable.push(m[1]);
             for k in 0..MEASURES.len() {
                 self.cells[s].values[k].push(m[k]);
                 if s != self.reference {
@@ -209,6 +213,7 @@ pub fn run_condition(condition: &Condition, threads: usize) -> Result<Vec<Cell>>
             Cell {
                 values: Default::default(),
                 difference: Default::default(),
+                durable: Vec::new(),
             };
             n
         ],
@@ -236,6 +241,9 @@ pub struct Standing {
     pub best_share: f64,
     /// Largest shortfall in durable agreement from the best strategy of a condition.
     pub worst_regret: f64,
+    /// Durable agreement's paired difference from the top-ranked strategy (the first of them
+    /// if tied), averaged over conditions, with its 95% interval; `None` for that strategy.
+    pub versus_best: Option<(f64, f64, f64)>,
 }
 
 /// Ranks of `scores` (higher is better; ties get the better rank, 1-based).
@@ -332,9 +340,34 @@ pub fn leaderboard(strategies: &[String], cells: &[Vec<Cell>], seed: u64) -> Vec
                 rank_interval: (at(0.025).unwrap_or(rank[st]), at(0.975).unwrap_or(rank[st])),
                 best_share: wins / c.max(1) as f64,
                 worst_regret: regret,
+                versus_best: versus(cells, st, rank.iter().position(|&r| r == 1).unwrap_or(0)),
             }
         })
         .collect()
+}
+
+/// Durable agreement of strategy `st` minus that of `top`, paired by replicate within each
+/// condition and averaged over conditions, with a 95% interval (each condition's replicate
+/// noise, combined); `None` for `top` itself or without two replicates everywhere.
+fn versus(cells: &[Vec<Cell>], st: usize, top: usize) -> Option<(f64, f64, f64)> {
+    if st == top || cells.is_empty() {
+        return None;
+    }
+    let c = cells.len() as f64;
+    let (mut sum, mut var) = (0.0, 0.0);
+    for cond in cells {
+        let mut d = Moments::default();
+        for (x, y) in cond[st].durable.iter().zip(&cond[top].durable) {
+            d.push(x - y);
+        }
+        if d.n < 2 {
+            return None;
+        }
+        sum += d.mean().unwrap_or(0.0);
+        var += d.sd().unwrap_or(0.0).powi(2) / d.n as f64;
+    }
+    let (m, half) = (sum / c, 1.96 * (var / (c * c)).sqrt());
+    Some((m, m - half, m + half))
 }
 
 /// The name the default suite's base scenario is known by in messages.
@@ -483,7 +516,17 @@ pub fn leaderboard_csv(standings: &[Standing], reference: &str) -> Result<Vec<u8
             header.push(format!("{m}{suffix}"));
         }
     }
-    header.extend(["best_share", "worst_regret", "reference"].map(String::from));
+    header.extend(
+        [
+            "best_share",
+            "worst_regret",
+            "durable_vs_best",
+            "durable_vs_best_ci_low",
+            "durable_vs_best_ci_high",
+            "reference",
+        ]
+        .map(String::from),
+    );
     w.write_record(&header)?;
     let mut order: Vec<&Standing> = standings.iter().collect();
     order.sort_by_key(|s| s.rank);
@@ -503,11 +546,12 @@ pub fn leaderboard_csv(standings: &[Standing], reference: &str) -> Result<Vec<u8
                 _ => row.extend([String::new(), String::new(), String::new()]),
             }
         }
-        row.extend([
-            fmt(s.best_share),
-            fmt(s.worst_regret),
-            reference.to_string(),
-        ]);
+        row.extend([fmt(s.best_share), fmt(s.worst_regret)]);
+        match s.versus_best {
+            Some((m, lo, hi)) => row.extend([fmt(m), fmt(lo), fmt(hi)]),
+            None => row.extend([String::new(), String::new(), String::new()]),
+        }
+        row.push(reference.to_string());
         w.write_record(&row)?;
     }
     Ok(w.into_inner()?)

@@ -72,6 +72,21 @@ fn the_default_suite_ranks_every_strategy_from_its_conditions() {
         let regret: f64 = row[col(&lh, "worst_regret")].parse().unwrap();
         assert!((0.0..=1.0).contains(&regret));
     }
+    // The paired difference from the top-ranked strategy is the difference of the means (every
+    // run defines durable agreement); empty for the top one itself.
+    let top = board.iter().find(|r| r[col(&lh, "rank")] == "1").unwrap();
+    let top_mean: f64 = top[col(&lh, "durable_agreement")].parse().unwrap();
+    assert_eq!(top[col(&lh, "durable_vs_best")], "");
+    for r in board
+        .iter()
+        .filter(|r| r[col(&lh, "strategy")] != top[col(&lh, "strategy")])
+    {
+        let vs: f64 = r[col(&lh, "durable_vs_best")].parse().unwrap();
+        let mean: f64 = r[col(&lh, "durable_agreement")].parse().unwrap();
+        assert!((vs - (mean - top_mean)).abs() < 1e-5, "{r:?}");
+        let lo: f64 = r[col(&lh, "durable_vs_best_ci_low")].parse().unwrap();
+        assert!(lo <= vs);
+    }
     // Shares of conditions won add up to one.
     let won: f64 = board
         .iter()
