@@ -56,7 +56,8 @@ enum Command {
     /// Merge the folders of a sharded sweep (--shard i/N) into the files of the whole sweep.
     Merge(MergeArgs),
     /// Benchmark coordination strategies over a suite of conflicts (the case studies and
-    /// sampled conditions), paired: conditions.csv, leaderboard.csv and a ranked table.
+    /// sampled conditions), paired: conditions.csv, leaderboard.csv, a figure, report.html and a
+    /// ranked table.
     Benchmark(BenchmarkArgs),
     /// Run the stylized facts of the model (docs/VALIDATION.md) as paired experiments on a calibration
     /// (the built-in baseline by default); print a table, write validation.csv and a figure;

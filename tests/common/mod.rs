@@ -46,3 +46,16 @@ pub fn csv_table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
         .collect();
     (header, rows)
 }
+
+/// The shipped sweep `scenarios/sweep_rotation.toml` (20 points) with `replicates` replicates.
+pub fn rotation_sweep(replicates: u64) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweep_rotation.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let from = "replicates = 200                 # paired";
+    assert!(text.contains(from), "sweep_rotation.toml has no {from:?}");
+    text.replacen(
+        from,
+        &format!("replicates = {replicates}                 # paired"),
+        1,
+    )
+}

@@ -159,13 +159,8 @@ fn a_bad_record_level_is_refused_naming_where_it_came_from() {
 }
 
 fn recorded_sweep(dir: &Path, replicates: u64) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweep_rotation.toml");
-    let text = fs::read_to_string(&path).unwrap();
-    let from = "replicates = 200                 # paired";
-    assert!(text.contains(from));
-    let text = text.replacen(from, &format!("replicates = {replicates}  # paired"), 1);
     let file = dir.join("sweep.toml");
-    fs::write(&file, text).unwrap();
+    fs::write(&file, rotation_sweep(replicates)).unwrap();
     file
 }
 

@@ -36,18 +36,6 @@ fn edit(text: &str, from: &str, to: &str) -> String {
     text.replacen(from, to, 1)
 }
 
-/// scenarios/sweep_rotation.toml (grid of 5 posting lengths × 4 mediator counts, 3 regimes)
-/// with `replicates` paired replicates per point instead of 200.
-fn rotation_sweep(replicates: u64) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweep_rotation.toml");
-    let text = fs::read_to_string(&path).unwrap();
-    edit(
-        &text,
-        "replicates = 200                 # paired",
-        &format!("replicates = {replicates}                 # paired"),
-    )
-}
-
 /// The same sweep with another master seed: a different sweep.
 fn reseeded(rotation: &str) -> String {
     edit(

@@ -9,13 +9,7 @@ use tempfile::TempDir;
 use crate::common::*;
 
 fn sweep_file(dir: &Path, parameters: usize) -> std::path::PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweep_rotation.toml");
-    let mut text = fs::read_to_string(&path).unwrap();
-    text = text.replacen(
-        "replicates = 200                 # paired",
-        "replicates = 30  # paired",
-        1,
-    );
+    let mut text = rotation_sweep(30);
     if parameters == 1 {
         let i = text
             .find("[[sweep.parameters]]\npath = \"count.mediator\"")
