@@ -133,6 +133,8 @@ pub struct World<'s> {
     sources: Vec<u32>,
     /// Scratch: pressure relief shielding partisans give each party this month.
     shields: Vec<f64>,
+    /// Scratch: the open tables this month, by id (parties' choice of table).
+    open_tables: Vec<usize>,
     /// Scratch: the three open tables with the best prospects this month, best first.
     top_tables: [Option<usize>; 3],
     /// Scratch: the table the institution proposes this month (its lead's), if any.
@@ -303,6 +305,7 @@ impl<'s> World<'s> {
             sources: vec![0; np],
             prospects: vec![0.0; nt],
             top_tables: [None; 3],
+            open_tables: Vec::with_capacity(nt),
             institution: None,
             shields: vec![0.0; np],
             observed_compliance: 1.0,
@@ -368,6 +371,18 @@ impl<'s> World<'s> {
     /// Third party `a`'s trust in third party `b` (0–1).
     pub fn actor_trust(&self, a: usize, b: usize) -> f64 {
         self.actor_trust.get(a, b)
+    }
+
+    /// The actor among `convenors` (in increasing order; `convenes` tells membership) whom
+    /// `a` trusts most, `a` excluded, ties to the lower id. Costs O(pairs of `a` whose trust
+    /// ever moved) in a large run rather than O(convenors).
+    pub fn most_trusted_convenor(
+        &self,
+        a: usize,
+        convenors: &[usize],
+        convenes: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
+        self.actor_trust.most_trusted(a, convenors, convenes)
     }
 
     /// Third party `a`'s mean trust in all the others (O(1)).

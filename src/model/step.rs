@@ -353,10 +353,30 @@ impl World<'_> {
     fn choose_forums(&mut self, plan: &Plan) {
         let fc = &self.scenario.forums;
         let shopping = self.scenario.mechanisms.forum_shopping;
+        // The open tables, listed once (moves change who sits where, not which tables are open).
+        let mut open = std::mem::take(&mut self.open_tables);
+        open.clear();
+        open.extend((0..self.forums.len()).filter(|&g| self.forums[g].open));
         for i in 0..self.parties.len() {
             let u = self.streams.party_u[i * DECISIONS_PER_PARTY];
             let current = self.parties[i].forum;
-            let best = (0..self.forums.len())
+            // A seated party looks around only in a month it considers shopping: the tables'
+            // scores are needed only then (skipping them changes nothing).
+            if current.is_some() {
+                let p = &self.parties[i];
+                let pressed = p.harmed || p.pressure > self.scenario.leverage.pressed_threshold;
+                let rate = if pressed {
+                    fc.shop_rate
+                } else {
+                    fc.consider_rate
+                };
+                if !shopping || u >= rate {
+                    continue;
+                }
+            }
+            let best = open
+                .iter()
+                .copied()
                 .filter(|&g| self.accepts(plan, i, g))
                 .map(|g| (g, self.table_score(i, g)))
                 .fold(None, |acc: Option<(usize, f64)>, (g, s)| match acc {
@@ -376,15 +396,9 @@ impl World<'_> {
                         });
                     }
                 }
-                Some(f) if shopping => {
-                    let p = &self.parties[i];
-                    let pressed = p.harmed || p.pressure > self.scenario.leverage.pressed_threshold;
-                    let rate = if pressed {
-                        fc.shop_rate
-                    } else {
-                        fc.consider_rate
-                    };
-                    if u < rate && score > self.table_score(i, f) + fc.shop_margin {
+                // Shopping is on and the party considers it this month (checked above).
+                Some(f) => {
+                    if score > self.table_score(i, f) + fc.shop_margin {
                         self.move_party(i, g);
                         self.outcome.forum_switches += 1;
                         let before = self.parties[i].pressure;
@@ -400,9 +414,9 @@ impl World<'_> {
                         });
                     }
                 }
-                Some(_) => {}
             }
         }
+        self.open_tables = open;
         // A party harmed by last month's premature move has now had its chance to leave.
         for p in &mut self.parties {
             p.harmed = false;

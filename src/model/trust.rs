@@ -3,7 +3,10 @@
 //! recompute every month.
 //!
 //! Up to [`DENSE_MAX_ACTORS`] actors the values are a dense matrix (at most 8 MiB; the step
-//! loop never allocates). Beyond, only the pairs whose trust has moved from the initial value
+//! loop allocates only when a pair's trust first moves). From [`TRACK_MIN_ACTORS`] actors on,
+//! the dense form also remembers which pairs have ever moved from the initial value, so that
+//! what needs only those pairs (a rotation's resets, a support organisation's most trusted
+//! convenor) costs O(pairs that moved) instead of O(actors). Beyond, only the pairs whose trust has moved from the initial value
 //! are stored, row by row (memory grows with the pairs that ever interact — sharing contacts
 //! and rival convenors — not with actors²). Both forms give bit-identical results: an entry
 //! never stored holds the initial value, and updates that leave an entry at the initial value
@@ -11,6 +14,10 @@
 
 /// Most actors stored as a dense matrix (1024² × 8 bytes = 8 MiB).
 pub const DENSE_MAX_ACTORS: usize = 1024;
+
+/// Fewest actors for which the dense form tracks the pairs that moved (below, scanning a row is
+/// as cheap as tracking it).
+pub const TRACK_MIN_ACTORS: usize = 32;
 
 /// Third party `a`'s trust in third party `b`, with running sums.
 #[derive(Debug, Clone)]
@@ -24,13 +31,40 @@ pub struct TrustMatrix {
 
 #[derive(Debug, Clone)]
 enum Storage {
-    Dense(Vec<f64>),
+    Dense {
+        values: Vec<f64>,
+        /// The pairs that have ever moved from the initial value (large matrices only).
+        moved: Option<Moved>,
+    },
     /// Row `a`: the stored `(b, value)` pairs, sorted by `b`; `columns[b]`: the rows that
-    /// store an entry in column `b` (for rotation, which resets a column).
+    /// store an entry in column `b` (for rotation, which resets a column). An entry is stored
+    /// once its value first moves from the initial value, and never removed.
     Sparse {
         rows: Vec<Vec<(u32, f64)>>,
         columns: Vec<Vec<u32>>,
     },
+}
+
+/// Which entries of a dense matrix have ever moved from their initial value: per row the
+/// columns, per column the rows (in the order they first moved), and a flag per entry.
+#[derive(Debug, Clone)]
+struct Moved {
+    flags: Vec<bool>,
+    rows: Vec<Vec<u32>>,
+    columns: Vec<Vec<u32>>,
+}
+
+impl Moved {
+    /// Remembers entry `k` = (`a`, `b`) on its first move away from the initial value (an entry
+    /// that never moved still holds it, so any change is a move away). Out of line: it runs at
+    /// most once per pair.
+    #[cold]
+    #[inline(never)]
+    fn note(&mut self, k: usize, a: usize, b: usize) {
+        self.flags[k] = true;
+        self.rows[a].push(b as u32);
+        self.columns[b].push(a as u32);
+    }
 }
 
 impl TrustMatrix {
@@ -45,7 +79,12 @@ impl TrustMatrix {
             for a in 0..n {
                 values[a * n + a] = 1.0;
             }
-            Storage::Dense(values)
+            let moved = (n >= TRACK_MIN_ACTORS).then(|| Moved {
+                flags: vec![false; n * n],
+                rows: vec![Vec::new(); n],
+                columns: vec![Vec::new(); n],
+            });
+            Storage::Dense { values, moved }
         } else {
             Storage::Sparse {
                 rows: vec![Vec::new(); n],
@@ -65,7 +104,7 @@ impl TrustMatrix {
     #[inline]
     pub fn get(&self, a: usize, b: usize) -> f64 {
         match &self.storage {
-            Storage::Dense(values) => values[a * self.n + b],
+            Storage::Dense { values, .. } => values[a * self.n + b],
             Storage::Sparse { .. } => self.get_sparse(a, b),
         }
     }
@@ -87,10 +126,16 @@ impl TrustMatrix {
     #[inline]
     pub fn set(&mut self, a: usize, b: usize, value: f64) {
         let delta = match &mut self.storage {
-            Storage::Dense(values) => {
+            Storage::Dense { values, moved } => {
                 let k = a * self.n + b;
                 let delta = value - values[k];
                 values[k] = value;
+                if let Some(moved) = moved
+                    && !moved.flags[k]
+                    && delta != 0.0
+                {
+                    moved.note(k, a, b);
+                }
                 delta
             }
             Storage::Sparse { .. } => self.set_sparse(a, b, value),
@@ -125,12 +170,21 @@ impl TrustMatrix {
     }
 
     /// The actors `b ≠ j` for which `(j, b)` or `(b, j)` may differ from the initial trust, in
-    /// increasing order (all others, when dense). Rotation resets exactly these pairs: resetting
-    /// an entry that holds the initial value changes nothing.
+    /// increasing order (all others, for a small dense matrix). Rotation resets exactly these
+    /// pairs: resetting an entry that holds the initial value changes nothing.
     pub fn partners_of(&self, j: usize, out: &mut Vec<usize>) {
         out.clear();
         match &self.storage {
-            Storage::Dense(_) => out.extend((0..self.n).filter(|&b| b != j)),
+            Storage::Dense { moved: None, .. } => out.extend((0..self.n).filter(|&b| b != j)),
+            Storage::Dense {
+                moved: Some(moved), ..
+            } => {
+                out.extend(moved.rows[j].iter().map(|&b| b as usize));
+                out.extend(moved.columns[j].iter().map(|&a| a as usize));
+                out.retain(|&b| b != j);
+                out.sort_unstable();
+                out.dedup();
+            }
             Storage::Sparse { rows, columns } => {
                 out.extend(rows[j].iter().map(|&(b, _)| b as usize));
                 out.extend(columns[j].iter().map(|&a| a as usize));
@@ -139,6 +193,75 @@ impl TrustMatrix {
                 out.dedup();
             }
         }
+    }
+
+    /// The candidate `a` trusts most (ties to the lower id), `a` itself excluded: `candidates`
+    /// are in increasing order and `is_candidate` tells membership. Every candidate whose entry
+    /// never moved holds the initial value, so only the first of those can win: the cost is
+    /// O(entries of `a`'s row that moved), not O(candidates), once the matrix tracks them.
+    pub fn most_trusted(
+        &self,
+        a: usize,
+        candidates: &[usize],
+        is_candidate: impl Fn(usize) -> bool,
+    ) -> Option<usize> {
+        let better = |x: (usize, f64), y: Option<(usize, f64)>| match y {
+            None => true,
+            Some((yj, yv)) => x.1.total_cmp(&yv).then(yj.cmp(&x.0)).is_gt(),
+        };
+        let mut best: Option<(usize, f64)> = None;
+        match &self.storage {
+            Storage::Dense {
+                values,
+                moved: None,
+            } => {
+                for &f in candidates {
+                    let v = values[a * self.n + f];
+                    if f != a && better((f, v), best) {
+                        best = Some((f, v));
+                    }
+                }
+                return best.map(|(f, _)| f);
+            }
+            Storage::Dense {
+                values,
+                moved: Some(moved),
+            } => {
+                for &b in &moved.rows[a] {
+                    let (b, v) = (b as usize, values[a * self.n + b as usize]);
+                    if b != a && is_candidate(b) && better((b, v), best) {
+                        best = Some((b, v));
+                    }
+                }
+                let unmoved = candidates
+                    .iter()
+                    .copied()
+                    .find(|&f| f != a && !moved.flags[a * self.n + f]);
+                if let Some(f) = unmoved
+                    && better((f, self.initial), best)
+                {
+                    best = Some((f, self.initial));
+                }
+            }
+            Storage::Sparse { rows, .. } => {
+                let row = &rows[a];
+                for &(b, v) in row {
+                    let b = b as usize;
+                    if b != a && is_candidate(b) && better((b, v), best) {
+                        best = Some((b, v));
+                    }
+                }
+                let unmoved = candidates.iter().copied().find(|&f| {
+                    f != a && row.binary_search_by_key(&(f as u32), |&(k, _)| k).is_err()
+                });
+                if let Some(f) = unmoved
+                    && better((f, self.initial), best)
+                {
+                    best = Some((f, self.initial));
+                }
+            }
+        }
+        best.map(|(f, _)| f)
     }
 
     /// Mean of `a`'s trust in the others.
@@ -158,7 +281,7 @@ impl TrustMatrix {
             return 1.0;
         }
         let sum = match &self.storage {
-            Storage::Dense(values) => (0..self.n)
+            Storage::Dense { values, .. } => (0..self.n)
                 .filter(|&a| a != b)
                 .map(|a| values[a * self.n + b])
                 .sum::<f64>(),
@@ -237,6 +360,12 @@ mod tests {
         let initial = 0.37;
         let mut dense = TrustMatrix::with_storage(n, initial, true);
         let mut sparse = TrustMatrix::with_storage(n, initial, false);
+        assert!(n >= TRACK_MIN_ACTORS, "the dense form tracks moved pairs");
+        // A dense matrix that does not track them, for the most trusted candidate.
+        let mut small = TrustMatrix::with_storage(n, initial, true);
+        if let Storage::Dense { moved, .. } = &mut small.storage {
+            *moved = None;
+        }
         let mut state = 12345u64;
         let mut next = |m: usize| {
             state = state
@@ -249,13 +378,13 @@ mod tests {
             let (a, b) = (next(n), next(n));
             match next(3) {
                 0 if a != b => {
-                    for m in [&mut dense, &mut sparse] {
+                    for m in [&mut dense, &mut sparse, &mut small] {
                         let t = m.get(a, b);
                         m.set(a, b, t + 0.05 * (1.0 - t));
                     }
                 }
                 1 if a != b => {
-                    for m in [&mut dense, &mut sparse] {
+                    for m in [&mut dense, &mut sparse, &mut small] {
                         let t = m.get(a, b);
                         m.set(a, b, t * 0.9);
                     }
@@ -264,7 +393,12 @@ mod tests {
                     let keep = 0.3;
                     dense.partners_of(a, &mut pd);
                     sparse.partners_of(a, &mut ps);
-                    for (m, partners) in [(&mut dense, &pd), (&mut sparse, &ps)] {
+                    // Both remember exactly the pairs that ever moved.
+                    assert_eq!(pd, ps);
+                    let mut pm = Vec::new();
+                    small.partners_of(a, &mut pm);
+                    for (m, partners) in [(&mut dense, &pd), (&mut sparse, &ps), (&mut small, &pm)]
+                    {
                         for &b in partners {
                             for (x, y) in [(a, b), (b, a)] {
                                 let t = m.get(x, y);
@@ -275,6 +409,18 @@ mod tests {
                 }
             }
             assert_eq!(dense.mean().to_bits(), sparse.mean().to_bits());
+            // The most trusted of a random set of candidates, as a plain scan finds it (highest
+            // trust, ties to the lower id), in every storage.
+            let candidates: Vec<usize> = (0..n).filter(|_| next(4) == 0).collect();
+            let is = |f: usize| candidates.contains(&f);
+            let scan = candidates
+                .iter()
+                .copied()
+                .filter(|&f| f != a)
+                .max_by(|&x, &y| dense.get(a, x).total_cmp(&dense.get(a, y)).then(y.cmp(&x)));
+            assert_eq!(dense.most_trusted(a, &candidates, is), scan);
+            assert_eq!(sparse.most_trusted(a, &candidates, is), scan);
+            assert_eq!(small.most_trusted(a, &candidates, is), scan);
         }
         for a in 0..n {
             assert_eq!(dense.mean_of(a).to_bits(), sparse.mean_of(a).to_bits());

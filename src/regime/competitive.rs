@@ -40,17 +40,16 @@ pub fn plan_independent(world: &World, plan: &mut Plan) {
             world.initiative_draw(j) < fc.initiative_rate * a.ambition
         };
     }
+    // The convenors, listed once: each support organisation picks the one it trusts most
+    // (ties to the lower id) without scanning every actor.
+    let mut convenors = std::mem::take(&mut plan.convenors);
+    convenors.clear();
+    convenors.extend((0..actors.len()).filter(|&f| plan.convenes[f]));
     for (m, a) in actors.iter().enumerate() {
         if plan.cooperating[m] || a.kind != ThirdPartyKind::SupportOrg || !a.is_active(month) {
             continue;
         }
-        plan.backs[m] = (0..actors.len())
-            .filter(|&f| plan.convenes[f] && f != m)
-            .max_by(|&x, &y| {
-                world
-                    .actor_trust(m, x)
-                    .total_cmp(&world.actor_trust(m, y))
-                    .then(y.cmp(&x))
-            });
+        plan.backs[m] = world.most_trusted_convenor(m, &convenors, |f| plan.convenes[f]);
     }
+    plan.convenors = convenors;
 }

@@ -69,6 +69,9 @@ pub struct Plan {
     /// Utility a member expects to lose if its defection is noticed: exclusion, naming, lost
     /// access (utility units, ≥ 0).
     pub sanction: f64,
+    /// Scratch for [`plan_independent`]: this month's convenors, by id (kept to avoid an
+    /// allocation a month).
+    convenors: Vec<usize>,
 }
 
 impl Plan {
@@ -86,6 +89,7 @@ impl Plan {
             support_absorption: 1.0,
             credit: vec![0.0; actors],
             sanction: 0.0,
+            convenors: Vec::with_capacity(actors),
         };
         plan.reset();
         plan
