@@ -448,8 +448,9 @@ fn trace(request: &ApiRequest) -> Result<Reply, Reply> {
         200,
         &json!({
             "replicate": replicate,
-            "master_seed": scenario.experiment.seed,
-            "seed": seed,
+            // Seeds as text: JavaScript numbers hold integers exactly only up to 2^53.
+            "master_seed": scenario.experiment.seed.to_string(),
+            "seed": seed.to_string(),
             "months": months,
             "horizon": scenario.world.horizon_months,
             "parties": scenario.parties.iter().map(|p| &p.name).collect::<Vec<_>>(),
@@ -524,7 +525,7 @@ fn replicates(request: &ApiRequest) -> Result<Reply, Reply> {
         200,
         &json!({
             "replicates": n,
-            "seed": scenario.experiment.seed,
+            "seed": scenario.experiment.seed.to_string(),
             "elapsed_ms": (elapsed * 1e4).round() / 10.0,
             "regimes": regime_summaries(&results),
             "difference": difference(&results),
