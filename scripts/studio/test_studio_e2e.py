@@ -182,7 +182,7 @@ def test_studio_in_a_browser(studio, browser):
     shot = os.environ.get("STUDIO_SCREENSHOT")
     if shot:
         d.set_window_size(1400, 1480)
-        d.execute_script("window.scrollTo(0, 0)")
+        d.execute_script("window.scrollTo(0, 0); document.getElementById('controls').scrollTop = 0")
         time.sleep(0.3)
         d.save_screenshot(shot)
         d.set_window_size(1400, 1050)

@@ -126,7 +126,11 @@ pub fn handle(method: &str, path: &str, body: &[u8], state: &State) -> Reply {
             };
             result.unwrap_or_else(|reply| reply)
         }
-        _ => Reply::error(404, &format!("no such page: {}", printable(path)), json!({})),
+        _ => Reply::error(
+            404,
+            &format!("no such page: {}", printable(path)),
+            json!({}),
+        ),
     }
 }
 
@@ -475,9 +479,7 @@ fn interval(bounds: Option<(f64, f64)>) -> Value {
 fn replicates(request: &ApiRequest) -> Result<Reply, Reply> {
     let (mut scenario, _) = scenario_of(request)?;
     let regimes = regimes_of(request, &scenario)?;
-    let n = request
-        .replicates
-        .unwrap_or(scenario.experiment.replicates);
+    let n = request.replicates.unwrap_or(scenario.experiment.replicates);
     if n == 0 || n > MAX_REPLICATES {
         return Err(Reply::error(
             422,
@@ -513,13 +515,8 @@ fn replicates(request: &ApiRequest) -> Result<Reply, Reply> {
         regimes: regimes.iter().map(|(_, r)| r.clone()).collect(),
     };
     let started = Instant::now();
-    let results = experiment::run(&scenario, &design, &mut (), &mut |_| {}).map_err(|e| {
-        Reply::error(
-            500,
-            &format!("the runs failed: {e:#}"),
-            json!({}),
-        )
-    })?;
+    let results = experiment::run(&scenario, &design, &mut (), &mut |_| {})
+        .map_err(|e| Reply::error(500, &format!("the runs failed: {e:#}"), json!({})))?;
     let elapsed = started.elapsed().as_secs_f64();
     Ok(Reply::json(
         200,
@@ -569,13 +566,9 @@ fn difference(results: &Results) -> Value {
     } else {
         (&results.summary[0][k].difference, -1.0)
     };
-    let ci = summary.ci95().map(|(lo, hi)| {
-        if sign > 0.0 {
-            (lo, hi)
-        } else {
-            (-hi, -lo)
-        }
-    });
+    let ci = summary
+        .ci95()
+        .map(|(lo, hi)| if sign > 0.0 { (lo, hi) } else { (-hi, -lo) });
     json!({
         "of": format!("{} − {}", results.regime_names[1], results.regime_names[0]),
         "mean": summary.mean().map(|m| r4(sign * m)),
@@ -585,9 +578,8 @@ fn difference(results: &Results) -> Value {
 
 fn export(request: &ApiRequest) -> Result<Reply, Reply> {
     let (scenario, source) = scenario_of(request)?;
-    let body = toml::to_string(&scenario).map_err(|e| {
-        Reply::error(500, &format!("cannot write the scenario: {e}"), json!({}))
-    })?;
+    let body = toml::to_string(&scenario)
+        .map_err(|e| Reply::error(500, &format!("cannot write the scenario: {e}"), json!({})))?;
     let text = format!(
         "# Exported from `peacesim studio` (peacesim {}): {}.\n\
          # `peacesim run FILE` runs it; replicate K is replicate K of the studio.\n\n{body}",
@@ -598,10 +590,20 @@ fn export(request: &ApiRequest) -> Result<Reply, Reply> {
         .scenario
         .name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(80)
         .collect();
-    let file = if file.is_empty() { "scenario".to_string() } else { file };
+    let file = if file.is_empty() {
+        "scenario".to_string()
+    } else {
+        file
+    };
     let mut reply = Reply::text("application/toml; charset=utf-8", &text);
     reply.headers.push((
         "Content-Disposition",

@@ -57,7 +57,12 @@ const SHIPPED: [(&str, &str, &str, &str); 6] = [
         "scenarios/training_parallel_processes.toml",
         include_str!("../../scenarios/training_parallel_processes.toml"),
     ),
-    ("baseline", "Built-in baseline", BASELINE_SOURCE, BASELINE_TOML),
+    (
+        "baseline",
+        "Built-in baseline",
+        BASELINE_SOURCE,
+        BASELINE_TOML,
+    ),
     (
         "mali_ecowas",
         "Case: Mali and ECOWAS (illustration)",
@@ -109,9 +114,8 @@ impl Studio {
     /// Starts serving on `bind` (port 0: any free port). `file`, if given, is offered first and
     /// opened; otherwise the page opens with the training scenario.
     pub fn start(bind: SocketAddr, file: Option<Shipped>) -> std::io::Result<Studio> {
-        let server = tiny_http::Server::http(bind).map_err(|e| {
-            std::io::Error::other(format!("cannot listen on {bind}: {e}"))
-        })?;
+        let server = tiny_http::Server::http(bind)
+            .map_err(|e| std::io::Error::other(format!("cannot listen on {bind}: {e}")))?;
         let addr = server
             .server_addr()
             .to_ip()
@@ -131,8 +135,7 @@ impl Studio {
         let loopback = bind.ip().is_loopback();
         let workers = (0..WORKERS)
             .map(|_| {
-                let (server, state, stopping) =
-                    (server.clone(), state.clone(), stopping.clone());
+                let (server, state, stopping) = (server.clone(), state.clone(), stopping.clone());
                 std::thread::spawn(move || {
                     while !stopping.load(Ordering::SeqCst) {
                         // An error is a failed connection (or the stop signal): go on.
@@ -201,7 +204,11 @@ fn serve(mut request: tiny_http::Request, state: &State, addr: SocketAddr, loopb
         .iter()
         .find(|h| h.field.equiv("Host"))
         .map(|h| h.value.as_str().to_string());
-    let reply = if loopback && host.as_deref().is_some_and(|h| !host_allowed(h, addr.port())) {
+    let reply = if loopback
+        && host
+            .as_deref()
+            .is_some_and(|h| !host_allowed(h, addr.port()))
+    {
         Reply::error(
             403,
             "this studio answers only requests addressed to 127.0.0.1 or localhost",

@@ -35,71 +35,350 @@ pub struct Param {
 
 /// The mechanisms' switches, in the order of `[mechanisms]`, with what each one removes.
 const MECHANISMS: [(&str, &str); 11] = [
-    ("trust", "Trust builds and breaks between parties and third parties"),
-    ("leverage", "Third parties press the parties with carrots and sticks"),
-    ("rotation", "Staff rotate; newcomers start without relationships"),
-    ("ripeness", "Parties talk only when the conflict is ripe (hurting stalemate)"),
-    ("do_no_harm", "Premature public moves harm trust and progress"),
+    (
+        "trust",
+        "Trust builds and breaks between parties and third parties",
+    ),
+    (
+        "leverage",
+        "Third parties press the parties with carrots and sticks",
+    ),
+    (
+        "rotation",
+        "Staff rotate; newcomers start without relationships",
+    ),
+    (
+        "ripeness",
+        "Parties talk only when the conflict is ripe (hurting stalemate)",
+    ),
+    (
+        "do_no_harm",
+        "Premature public moves harm trust and progress",
+    ),
     ("forum_shopping", "Parties move to the table they like best"),
     ("funding_cycles", "Project funding ends and must be renewed"),
-    ("information_sharing", "Coordinating actors share what they know"),
+    (
+        "information_sharing",
+        "Coordinating actors share what they know",
+    ),
     ("patrons", "External patrons sustain the parties"),
     ("relapse", "Agreements can collapse during implementation"),
-    ("strategic", "Members choose every month whether to play their role"),
+    (
+        "strategic",
+        "Members choose every month whether to play their role",
+    ),
 ];
 
 /// Key parameters of the mechanisms and of the regimes: (path, group, label, min, max, step,
 /// help). Bounds are validation's (`src/scenario/validate.rs`) or narrower.
 const NUMBERS: [(&str, &str, &str, f64, f64, f64, &str); 22] = [
-    ("forums.initiative_rate", "Key parameters", "Initiative rate", 0.0, 1.0, 0.01, "How readily ambitious actors open tables of their own [1/month]"),
-    ("forums.shop_rate", "Key parameters", "Shopping rate", 0.0, 1.0, 0.01, "How readily a pressed party moves to a better table [1/month]"),
-    ("forums.consider_rate", "Key parameters", "Consider rate", 0.0, 1.0, 0.01, "How often parties look at the alternatives [1/month]"),
-    ("forums.progress_rate", "Key parameters", "Progress rate", 0.0, 1.0, 0.01, "Progress a table makes in a good month"),
-    ("leverage.dilution", "Key parameters", "Leverage dilution", 0.0, 5.0, 0.05, "Bite each alternative table takes out of leverage"),
-    ("leverage.capacity_scale", "Key parameters", "Leverage scale", 0.0, 5.0, 0.05, "Multiplies every third party's leverage"),
-    ("trust.build_rate", "Key parameters", "Trust build rate", 0.0, 0.5, 0.005, "How fast trust grows in good months"),
-    ("do_no_harm.move_rate", "Key parameters", "Public move rate", 0.0, 1.0, 0.01, "How often visibility-seeking actors make public moves [1/month]"),
-    ("rotation.posting_months", "Key parameters", "Diplomatic posting", 1.0, 120.0, 1.0, "Mean length of a diplomat's posting [months]"),
-    ("ripeness.pain_threshold", "Key parameters", "Pain threshold", 0.0, 1.0, 0.01, "Hurting at which a party becomes ready to talk"),
-    ("funding.renewal_probability", "Key parameters", "Funding renewal", 0.0, 1.0, 0.01, "Chance a project's funding is renewed"),
-    ("strategy.detection", "Key parameters", "Defection detection", 0.0, 1.0, 0.01, "Chance peers notice a member breaking ranks"),
-    ("regimes.hierarchical.consultation", "Regime: hierarchical", "Consultation", 0.0, 1.0, 0.01, "Share of the lead's moves vetted with partners"),
-    ("regimes.hierarchical.meeting_cost", "Regime: hierarchical", "Meeting cost", 0.0, 0.5, 0.01, "Share of members' time spent coordinating"),
-    ("regimes.hierarchical.lead_credit", "Regime: hierarchical", "Lead's credit", 0.0, 1.0, 0.01, "Share of the credit for an agreement the lead keeps"),
-    ("regimes.hierarchical.sanction", "Regime: hierarchical", "Sanction", 0.0, 1.0, 0.01, "What a noticed defection costs a member"),
-    ("regimes.network.trust_threshold", "Regime: network", "Trust threshold", 0.0, 1.0, 0.01, "Mean trust in the others an actor needs to join"),
-    ("regimes.network.consensus_delay", "Regime: network", "Consensus delay", 0.0, 2.0, 0.01, "Delay per member beyond the first"),
-    ("regimes.network.sanction", "Regime: network", "Sanction", 0.0, 1.0, 0.01, "What a noticed defection costs a member"),
-    ("regimes.contact_group.consultation", "Regime: contact group", "Consultation", 0.0, 1.0, 0.01, "Share of the facilitator's moves vetted with partners"),
-    ("regimes.contact_group.lead_credit", "Regime: contact group", "Facilitator's credit", 0.0, 1.0, 0.01, "Share of the credit the facilitator keeps"),
-    ("regimes.contact_group.sanction", "Regime: contact group", "Sanction", 0.0, 1.0, 0.01, "What a noticed defection costs a member"),
+    (
+        "forums.initiative_rate",
+        "Key parameters",
+        "Initiative rate",
+        0.0,
+        1.0,
+        0.01,
+        "How readily ambitious actors open tables of their own [1/month]",
+    ),
+    (
+        "forums.shop_rate",
+        "Key parameters",
+        "Shopping rate",
+        0.0,
+        1.0,
+        0.01,
+        "How readily a pressed party moves to a better table [1/month]",
+    ),
+    (
+        "forums.consider_rate",
+        "Key parameters",
+        "Consider rate",
+        0.0,
+        1.0,
+        0.01,
+        "How often parties look at the alternatives [1/month]",
+    ),
+    (
+        "forums.progress_rate",
+        "Key parameters",
+        "Progress rate",
+        0.0,
+        1.0,
+        0.01,
+        "Progress a table makes in a good month",
+    ),
+    (
+        "leverage.dilution",
+        "Key parameters",
+        "Leverage dilution",
+        0.0,
+        5.0,
+        0.05,
+        "Bite each alternative table takes out of leverage",
+    ),
+    (
+        "leverage.capacity_scale",
+        "Key parameters",
+        "Leverage scale",
+        0.0,
+        5.0,
+        0.05,
+        "Multiplies every third party's leverage",
+    ),
+    (
+        "trust.build_rate",
+        "Key parameters",
+        "Trust build rate",
+        0.0,
+        0.5,
+        0.005,
+        "How fast trust grows in good months",
+    ),
+    (
+        "do_no_harm.move_rate",
+        "Key parameters",
+        "Public move rate",
+        0.0,
+        1.0,
+        0.01,
+        "How often visibility-seeking actors make public moves [1/month]",
+    ),
+    (
+        "rotation.posting_months",
+        "Key parameters",
+        "Diplomatic posting",
+        1.0,
+        120.0,
+        1.0,
+        "Mean length of a diplomat's posting [months]",
+    ),
+    (
+        "ripeness.pain_threshold",
+        "Key parameters",
+        "Pain threshold",
+        0.0,
+        1.0,
+        0.01,
+        "Hurting at which a party becomes ready to talk",
+    ),
+    (
+        "funding.renewal_probability",
+        "Key parameters",
+        "Funding renewal",
+        0.0,
+        1.0,
+        0.01,
+        "Chance a project's funding is renewed",
+    ),
+    (
+        "strategy.detection",
+        "Key parameters",
+        "Defection detection",
+        0.0,
+        1.0,
+        0.01,
+        "Chance peers notice a member breaking ranks",
+    ),
+    (
+        "regimes.hierarchical.consultation",
+        "Regime: hierarchical",
+        "Consultation",
+        0.0,
+        1.0,
+        0.01,
+        "Share of the lead's moves vetted with partners",
+    ),
+    (
+        "regimes.hierarchical.meeting_cost",
+        "Regime: hierarchical",
+        "Meeting cost",
+        0.0,
+        0.5,
+        0.01,
+        "Share of members' time spent coordinating",
+    ),
+    (
+        "regimes.hierarchical.lead_credit",
+        "Regime: hierarchical",
+        "Lead's credit",
+        0.0,
+        1.0,
+        0.01,
+        "Share of the credit for an agreement the lead keeps",
+    ),
+    (
+        "regimes.hierarchical.sanction",
+        "Regime: hierarchical",
+        "Sanction",
+        0.0,
+        1.0,
+        0.01,
+        "What a noticed defection costs a member",
+    ),
+    (
+        "regimes.network.trust_threshold",
+        "Regime: network",
+        "Trust threshold",
+        0.0,
+        1.0,
+        0.01,
+        "Mean trust in the others an actor needs to join",
+    ),
+    (
+        "regimes.network.consensus_delay",
+        "Regime: network",
+        "Consensus delay",
+        0.0,
+        2.0,
+        0.01,
+        "Delay per member beyond the first",
+    ),
+    (
+        "regimes.network.sanction",
+        "Regime: network",
+        "Sanction",
+        0.0,
+        1.0,
+        0.01,
+        "What a noticed defection costs a member",
+    ),
+    (
+        "regimes.contact_group.consultation",
+        "Regime: contact group",
+        "Consultation",
+        0.0,
+        1.0,
+        0.01,
+        "Share of the facilitator's moves vetted with partners",
+    ),
+    (
+        "regimes.contact_group.lead_credit",
+        "Regime: contact group",
+        "Facilitator's credit",
+        0.0,
+        1.0,
+        0.01,
+        "Share of the credit the facilitator keeps",
+    ),
+    (
+        "regimes.contact_group.sanction",
+        "Regime: contact group",
+        "Sanction",
+        0.0,
+        1.0,
+        0.01,
+        "What a noticed defection costs a member",
+    ),
 ];
 
 /// Per third party: (field, label, max, step, help); all start at 0.
 const MOTIVES: [(&str, &str, f64, f64, &str); 9] = [
-    ("ambition", "Ambition", 1.0, 0.01, "Drive to run its own table and be seen"),
-    ("peace", "Stake in peace", 1.0, 0.01, "Value of an agreement, whoever brokers it"),
-    ("recognition", "Recognition", 1.0, 0.01, "Value of credit and of being seen to lead"),
-    ("funding_need", "Funding need", 1.0, 0.01, "Need to show visible results to funders"),
-    ("interest", "National interest", 1.0, 0.01, "Weight on what the favoured party wants (with a bias)"),
-    ("bias", "Bias", 1.0, 0.01, "Strength of the lean towards the favoured party"),
-    ("mandate", "Mandate", 1.0, 0.01, "Recognised mandate and legitimacy"),
-    ("leverage", "Leverage", 5.0, 0.05, "Carrots and sticks it can bring [leverage units]"),
-    ("initial_trust", "Initial trust", 1.0, 0.01, "Parties' initial trust before bias"),
+    (
+        "ambition",
+        "Ambition",
+        1.0,
+        0.01,
+        "Drive to run its own table and be seen",
+    ),
+    (
+        "peace",
+        "Stake in peace",
+        1.0,
+        0.01,
+        "Value of an agreement, whoever brokers it",
+    ),
+    (
+        "recognition",
+        "Recognition",
+        1.0,
+        0.01,
+        "Value of credit and of being seen to lead",
+    ),
+    (
+        "funding_need",
+        "Funding need",
+        1.0,
+        0.01,
+        "Need to show visible results to funders",
+    ),
+    (
+        "interest",
+        "National interest",
+        1.0,
+        0.01,
+        "Weight on what the favoured party wants (with a bias)",
+    ),
+    (
+        "bias",
+        "Bias",
+        1.0,
+        0.01,
+        "Strength of the lean towards the favoured party",
+    ),
+    (
+        "mandate",
+        "Mandate",
+        1.0,
+        0.01,
+        "Recognised mandate and legitimacy",
+    ),
+    (
+        "leverage",
+        "Leverage",
+        5.0,
+        0.05,
+        "Carrots and sticks it can bring [leverage units]",
+    ),
+    (
+        "initial_trust",
+        "Initial trust",
+        1.0,
+        0.01,
+        "Parties' initial trust before bias",
+    ),
 ];
 
 /// Per party: (field, label, min, max, step, help).
 const PARTY: [(&str, &str, f64, f64, f64, &str); 3] = [
-    ("capability", "Capability", 0.0, 1.0, 0.01, "Military capability"),
-    ("patron_support", "Patron support", 0.0, 1.0, 0.01, "Baseline support of an external patron"),
-    ("optimism", "Optimism", -3.0, 3.0, 0.05, "Over-confidence about winning [logit]"),
+    (
+        "capability",
+        "Capability",
+        0.0,
+        1.0,
+        0.01,
+        "Military capability",
+    ),
+    (
+        "patron_support",
+        "Patron support",
+        0.0,
+        1.0,
+        0.01,
+        "Baseline support of an external patron",
+    ),
+    (
+        "optimism",
+        "Optimism",
+        -3.0,
+        3.0,
+        0.05,
+        "Over-confidence about winning [logit]",
+    ),
 ];
 
 /// Controls are generated for at most this many third parties and parties (the first ones);
 /// the others keep their values and can be edited in the scenario text.
 pub const MAX_ACTOR_CONTROLS: usize = 12;
 
-fn number(id: String, group: String, label: &str, bounds: (f64, f64, f64), value: f64, help: &str) -> Param {
+fn number(
+    id: String,
+    group: String,
+    label: &str,
+    bounds: (f64, f64, f64),
+    value: f64,
+    help: &str,
+) -> Param {
     Param {
         id,
         group,
@@ -187,10 +466,21 @@ pub fn describe(scenario: &Scenario) -> Vec<Param> {
         .filter(|t| t.kind != ThirdPartyKind::SupportOrg)
         .map(|t| t.name.clone())
         .collect();
-    let lead_name = |named: &str| scenario.third_parties[scenario.lead_index(named)].name.clone();
+    let lead_name = |named: &str| {
+        scenario.third_parties[scenario.lead_index(named)]
+            .name
+            .clone()
+    };
     for (id, group, label, lo, hi, step, help) in NUMBERS {
         let value = lookup(&json, id).and_then(Value::as_f64).unwrap_or(lo);
-        params.push(number(id.into(), group.into(), label, (lo, hi, step), value, help));
+        params.push(number(
+            id.into(),
+            group.into(),
+            label,
+            (lo, hi, step),
+            value,
+            help,
+        ));
         // The lead and facilitator menus sit at the head of their regime's section.
         let menu = match id {
             "regimes.hierarchical.consultation" => Some((
@@ -224,7 +514,12 @@ pub fn describe(scenario: &Scenario) -> Vec<Param> {
             params.push(control);
         }
     }
-    for (j, t) in scenario.third_parties.iter().enumerate().take(MAX_ACTOR_CONTROLS) {
+    for (j, t) in scenario
+        .third_parties
+        .iter()
+        .enumerate()
+        .take(MAX_ACTOR_CONTROLS)
+    {
         let group = format!("Third party: {} ({})", t.name, t.kind.as_str());
         for (field, label, max, step, help) in MOTIVES {
             let value = match field {
@@ -300,7 +595,9 @@ pub fn apply(scenario: &Scenario, set: &BTreeMap<String, Value>) -> Result<Scena
         };
         let accepted = match param.kind {
             "bool" => value.is_boolean(),
-            "choice" => value.as_str().is_some_and(|s| param.choices.iter().any(|c| c == s)),
+            "choice" => value
+                .as_str()
+                .is_some_and(|s| param.choices.iter().any(|c| c == s)),
             "int" => value.is_u64(),
             _ => value.is_number(),
         };
@@ -313,7 +610,8 @@ pub fn apply(scenario: &Scenario, set: &BTreeMap<String, Value>) -> Result<Scena
             };
             return Err(fail(format!("field `{id}` = {value}: must be {expected}")));
         }
-        let slot = lookup_mut(&mut json, id).ok_or_else(|| fail(format!("unknown setting `{id}`")))?;
+        let slot =
+            lookup_mut(&mut json, id).ok_or_else(|| fail(format!("unknown setting `{id}`")))?;
         *slot = value.clone();
     }
     serde_json::from_value(json).map_err(|e| SettingError {

@@ -31,9 +31,8 @@ struct Answer {
 
 impl Answer {
     fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!("{e}: {}", String::from_utf8_lossy(&self.body))
-        })
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
     }
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
@@ -43,7 +42,9 @@ impl Answer {
 /// Sends raw bytes and reads the answer until the server closes the connection.
 fn raw(addr: SocketAddr, bytes: &[u8]) -> Answer {
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
     // The server may answer (413) and close before reading all of a large body.
     let _ = stream.write_all(bytes);
     let mut out = Vec::new();
@@ -104,15 +105,25 @@ fn serves_the_embedded_page_and_refuses_wrong_paths_and_methods() {
     assert!(addr.ip().is_loopback());
     let page = request(addr, "GET", "/", b"");
     assert_eq!(page.status, 200);
-    assert!(page.head.contains("content-type: text/html"), "{}", page.head);
+    assert!(
+        page.head.contains("content-type: text/html"),
+        "{}",
+        page.head
+    );
     assert!(page.text().contains("/studio.js") && page.text().contains("/studio.css"));
     // No asset comes from elsewhere.
     assert!(!page.text().contains("http://") && !page.text().contains("https://"));
-    for (path, kind) in [("/studio.js", "text/javascript"), ("/studio.css", "text/css")] {
+    for (path, kind) in [
+        ("/studio.js", "text/javascript"),
+        ("/studio.css", "text/css"),
+    ] {
         let a = request(addr, "GET", path, b"");
         assert_eq!(a.status, 200, "{path}");
         assert!(a.head.contains(kind), "{}", a.head);
-        assert!(!a.text().contains("https://"), "{path} loads nothing from the network");
+        assert!(
+            !a.text().contains("https://"),
+            "{path} loads nothing from the network"
+        );
     }
     let list = request(addr, "GET", "/api/scenarios", b"").json();
     let ids: Vec<&str> = list["scenarios"]
@@ -126,7 +137,12 @@ fn serves_the_embedded_page_and_refuses_wrong_paths_and_methods() {
 
     let missing = request(addr, "GET", "/nope/../../etc/passwd", b"");
     assert_eq!(missing.status, 404);
-    assert!(missing.json()["error"].as_str().unwrap().contains("no such page"));
+    assert!(
+        missing.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("no such page")
+    );
     for (method, path, allow) in [
         ("POST", "/", "get"),
         ("GET", "/api/trace", "post"),
@@ -160,7 +176,12 @@ fn malformed_and_oversized_requests_get_4xx_and_the_server_goes_on() {
         b"{\"toml\": \"\", \"unknown\": 1}",
         b"{\"toml\": \"x\", \"replicates\": -1}",
     ];
-    for route in ["/api/describe", "/api/trace", "/api/replicates", "/api/export"] {
+    for route in [
+        "/api/describe",
+        "/api/trace",
+        "/api/replicates",
+        "/api/export",
+    ] {
         for body in bodies {
             let a = request(addr, "POST", route, body);
             assert!(
@@ -174,8 +195,14 @@ fn malformed_and_oversized_requests_get_4xx_and_the_server_goes_on() {
     }
     // Deeply nested JSON, invalid UTF-8 and a scenario of nothing but brackets.
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert_eq!(request(addr, "POST", "/api/trace", deep.as_bytes()).status, 400);
-    assert_eq!(request(addr, "POST", "/api/trace", b"\xff\xfe{}").status, 400);
+    assert_eq!(
+        request(addr, "POST", "/api/trace", deep.as_bytes()).status,
+        400
+    );
+    assert_eq!(
+        request(addr, "POST", "/api/trace", b"\xff\xfe{}").status,
+        400
+    );
     let brackets = json!({ "toml": "[".repeat(50_000) });
     assert_eq!(post(addr, "/api/describe", &brackets).status, 422);
 
@@ -202,7 +229,11 @@ fn malformed_and_oversized_requests_get_4xx_and_the_server_goes_on() {
     assert_eq!(raw(addr, &chunked).status, 413);
 
     // Garbage instead of HTTP: answered or dropped, never a crash.
-    for junk in [&b"GARBAGE\r\n\r\n"[..], b"\x00\x01\x02\r\n\r\n", b"GET\r\n\r\n"] {
+    for junk in [
+        &b"GARBAGE\r\n\r\n"[..],
+        b"\x00\x01\x02\r\n\r\n",
+        b"GET\r\n\r\n",
+    ] {
         let mut s = TcpStream::connect(addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         let _ = s.write_all(junk);
@@ -268,14 +299,23 @@ fn bad_scenarios_get_the_messages_of_peacesim_check() {
     assert_eq!(out_of_range.status, 422);
     let v = out_of_range.json();
     assert_eq!(v["problems"][0]["field"], "third_parties[2].recognition");
-    assert!(v["message"].as_str().unwrap().contains("must be a number from 0 to 1"));
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("must be a number from 0 to 1")
+    );
     for set in [
         json!({ "scenario.name": "x" }),
         json!({ "mechanisms.trust": 1 }),
         json!({ "regimes.hierarchical.lead": "Nobody" }),
         json!({ "experiment.seed": -3 }),
     ] {
-        let a = post(addr, "/api/describe", &json!({ "toml": TRAINING, "set": set }));
+        let a = post(
+            addr,
+            "/api/describe",
+            &json!({ "toml": TRAINING, "set": set }),
+        );
         assert_eq!(a.status, 422, "{set}");
     }
     for body in [
@@ -286,13 +326,20 @@ fn bad_scenarios_get_the_messages_of_peacesim_check() {
     ] {
         let a = post(addr, "/api/replicates", &body);
         assert_eq!(a.status, 422, "{body}: {}", a.text());
-        assert!(a.json()["error"].as_str().unwrap().contains("regimes") || a.json()["error"].as_str().unwrap().contains("replicates"));
+        assert!(
+            a.json()["error"].as_str().unwrap().contains("regimes")
+                || a.json()["error"].as_str().unwrap().contains("replicates")
+        );
     }
     studio.stop();
 }
 
 /// `runs.csv` rows of a `peacesim run` of `file`: (regime, replicate) → row by column name.
-fn runs_csv(file: &Path, replicates: u64, out: &Path) -> Vec<std::collections::HashMap<String, String>> {
+fn runs_csv(
+    file: &Path,
+    replicates: u64,
+    out: &Path,
+) -> Vec<std::collections::HashMap<String, String>> {
     let o = peacesim(&[
         "run",
         path_str(file),
@@ -319,9 +366,17 @@ fn replicate_k_in_the_studio_is_replicate_k_of_peacesim_run() {
     let tmp = TempDir::new().unwrap();
     // Changed settings, as a trainer would set them; exported, the file runs the same.
     let set = json!({ "forums.shop_rate": 0.2, "mechanisms.rotation": false, "third_parties[1].ambition": 0.3 });
-    let export = post(addr, "/api/export", &json!({ "toml": TRAINING, "set": set }));
+    let export = post(
+        addr,
+        "/api/export",
+        &json!({ "toml": TRAINING, "set": set }),
+    );
     assert_eq!(export.status, 200);
-    assert!(export.head.contains("content-disposition: attachment"), "{}", export.head);
+    assert!(
+        export.head.contains("content-disposition: attachment"),
+        "{}",
+        export.head
+    );
     let file = tmp.path().join("exported.toml");
     std::fs::write(&file, export.body).unwrap();
     let scenario = Scenario::from_file(&file).expect("the exported file is a valid scenario");
@@ -352,7 +407,10 @@ fn replicate_k_in_the_studio_is_replicate_k_of_peacesim_run() {
             assert_eq!(run["outcome"]["forum_switches"], json!(o.forum_switches));
             assert_eq!(run["outcome"]["rotations"], json!(o.rotations));
             assert_eq!(run["outcome"]["defections"], json!(o.defections));
-            assert_eq!(run["frames"].as_array().unwrap().len(), scenario.total_months());
+            assert_eq!(
+                run["frames"].as_array().unwrap().len(),
+                scenario.total_months()
+            );
             let row = rows
                 .iter()
                 .find(|row| row["regime"] == *name && row["replicate"] == k.to_string())
@@ -377,8 +435,11 @@ fn replicate_k_in_the_studio_is_replicate_k_of_peacesim_run() {
     .json();
     assert_eq!(story["runs"][1]["outcome"]["agreement_month"], 26);
     let lines = story["runs"][1]["chronicle"].as_array().unwrap();
-    assert!(lines.iter().any(|l| l["month"] == 26
-        && l["text"].as_str().unwrap().contains("sign an agreement")));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["month"] == 26 && l["text"].as_str().unwrap().contains("sign an agreement"))
+    );
     studio.stop();
 }
 

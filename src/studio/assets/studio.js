@@ -375,6 +375,8 @@ function render() {
     drawChronicle(panel.querySelector(".chronicle"), run);
   });
   drawCharts();
+  const legend = $("#chart-legend");
+  if (legend) legend.textContent = `${t.runs[0].regime.replace(/_/g, " ")}: solid line · ${t.runs[1] ? t.runs[1].regime.replace(/_/g, " ") + ": dashed line · " : ""}dotted: end of the negotiation horizon`;
 }
 
 function drawChronicle(list, run) {
