@@ -228,12 +228,15 @@ fn scenario_of(request: &ApiRequest) -> Result<(Scenario, String), Reply> {
     Ok((changed, described))
 }
 
+/// A regime and the name the request gave it.
+type Named = (String, Arc<dyn Regime>);
+
 /// The regimes a request names (two by default: the scenario's first two, or competitive and
 /// hierarchical).
 fn regimes_of(
     request: &ApiRequest,
     scenario: &Scenario,
-) -> Result<Vec<(String, Arc<dyn Regime>)>, Reply> {
+) -> Result<Vec<Named>, Reply> {
     let names = match &request.regimes {
         Some(names) => names.clone(),
         None => default_pair(scenario),
