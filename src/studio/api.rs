@@ -233,10 +233,7 @@ type Named = (String, Arc<dyn Regime>);
 
 /// The regimes a request names (two by default: the scenario's first two, or competitive and
 /// hierarchical).
-fn regimes_of(
-    request: &ApiRequest,
-    scenario: &Scenario,
-) -> Result<Vec<Named>, Reply> {
+fn regimes_of(request: &ApiRequest, scenario: &Scenario) -> Result<Vec<Named>, Reply> {
     let names = match &request.regimes {
         Some(names) => names.clone(),
         None => default_pair(scenario),

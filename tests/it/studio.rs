@@ -494,3 +494,23 @@ fn paired_replicates_match_the_experiment_runner_and_are_fast() {
     );
     studio.stop();
 }
+
+#[test]
+fn the_studio_command_refuses_a_bad_file_as_check_does() {
+    let tmp = TempDir::new().unwrap();
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        BASELINE_TOML.replacen("build_rate = 0.04", "build_rate = 1.5", 1),
+    )
+    .unwrap();
+    let missing = tmp.path().join("missing.toml");
+    for file in [&bad, &missing] {
+        let check = peacesim(&["check", path_str(file)]);
+        // The file is refused before any server starts: no port is taken, no address printed.
+        let studio = peacesim(&["studio", path_str(file), "--port", "0"]);
+        assert_eq!(studio.status.code(), Some(2));
+        assert_eq!(stderr(&studio), stderr(&check));
+        assert!(studio.stdout.is_empty());
+    }
+}
