@@ -103,6 +103,7 @@ async function describe(newScenario) {
     buildControls(data.params);
     if (newScenario) fillRegimes(data);
     $("#replicate").max = Math.max(0, data.replicates - 1);
+    if (newScenario) $("#n").value = Math.min(data.replicates, Number($("#n").max) || 5000);
     status(data.check);
     await retrace();
     return true;
@@ -603,6 +604,7 @@ function wire() {
   $("#reset").addEventListener("click", () => { S.set = {}; clearFieldErrors(); if (S.info) buildControls(S.info.params); retrace(); });
   $("#export").addEventListener("click", exportToml);
   $("#classroom").addEventListener("change", (e) => { document.body.classList.toggle("classroom", e.target.checked); render(); });
+  $("#settings-toggle").addEventListener("click", () => { document.body.classList.toggle("show-controls"); });
   $("#contrast").addEventListener("change", (e) => { document.body.classList.toggle("contrast", e.target.checked); render(); });
   $("#regime-a").addEventListener("change", retrace);
   $("#regime-b").addEventListener("change", retrace);
