@@ -462,7 +462,11 @@ function drawNetwork(root, t, frame) {
     g.append(svg("rect", { x: x - s / 2, y: y - s / 2, width: s, height: s, fill: bg, stroke: partyColour, "stroke-width": 2 }));
     g.append(svg("rect", { x: x - s / 2, y: y + s / 2 - s * ready, width: s, height: s * ready, fill: partyColour, "fill-opacity": 0.75 }));
     const label = p.length > 18 ? p.slice(0, 17) + "…" : p;
-    g.append(svg("text", { x, y: y + s / 2 + 13, "text-anchor": "middle", "font-weight": 700 }, label));
+    // Labels point away from the centre, so that two parties' names never overlap.
+    const side = Math.abs(x - cx) < 1 ? 0 : Math.sign(x - cx);
+    g.append(side === 0
+      ? svg("text", { x, y: y + s / 2 + 13, "text-anchor": "middle", "font-weight": 700 }, label)
+      : svg("text", { x: x + side * (s / 2 + 4), y: y + 4, "text-anchor": side < 0 ? "end" : "start", "font-weight": 700 }, label));
     const pressure = frame.pressure ? frame.pressure[i] : null;
     g.append(svg("title", {}, `${p}: readiness ${(100 * ready).toFixed(0)}%` + (pressure != null ? `, pressure ${pressure.toFixed(2)}` : "")));
     root.append(g);
