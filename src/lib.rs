@@ -10,8 +10,9 @@
 //! - [`regime`]: coordination strategies behind the small [`regime::Regime`] trait;
 //! - [`experiment`]: replicates, seeds, parallel execution and statistics;
 //!
-//! plus [`scenario`] (TOML input, validation), [`output`] (CSV and manifest writers) and
-//! [`commands`] (what the command line and the Python package share).
+//! plus [`scenario`] (TOML input, validation), [`output`] (CSV and manifest writers),
+//! [`commands`] (what the command line and the Python package share) and [`studio`] (the
+//! trainers' interactive page and its local server).
 //! Data flows one way: scenario → experiment → model + regime → records → writers.
 
 pub mod commands;
@@ -20,3 +21,4 @@ pub mod model;
 pub mod output;
 pub mod regime;
 pub mod scenario;
+pub mod studio;

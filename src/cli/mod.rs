@@ -4,6 +4,7 @@
 //! may not be replaced), 1 on a failure while running or writing.
 
 mod benchmark;
+mod studio;
 mod sweep;
 mod table;
 mod validate;
@@ -71,6 +72,10 @@ enum Command {
     },
     /// Print the built-in baseline scenario: a commented template to copy and edit.
     Baseline,
+    /// Start the trainers' studio: an interactive page on this machine (127.0.0.1) to pick or
+    /// edit a scenario, set its mechanisms and motives, watch two regimes month by month on the
+    /// same replicate, run paired replicates and export the settings as a scenario file.
+    Studio(studio::StudioArgs),
 }
 
 #[derive(Args, Debug)]
@@ -275,6 +280,7 @@ pub fn main() -> ExitCode {
         Command::Benchmark(args) => benchmark::benchmark(args),
         Command::Validate(args) => validate::validate(args),
         Command::Check { files } => check(&files),
+        Command::Studio(args) => studio::studio(args),
         Command::Baseline => {
             print!("{BASELINE_TOML}");
             Ok(())

@@ -28,6 +28,7 @@ mod safe_output;
 mod scenarios;
 mod sobol;
 mod strategies;
+mod studio;
 mod stylized_facts;
 mod sweep;
 mod sweep_integrity;
