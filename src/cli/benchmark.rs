@@ -4,8 +4,8 @@
 use super::{BenchmarkArgs, Failure, MergeArgs, claim_output, progress_bar_of};
 use anyhow::Context;
 use peacesim::experiment::benchmark::{
-    BENCHMARK_RUNS, Benchmark, DEFAULT_SCENARIOS, DEFAULT_SUITE, MEASURES, Spec, Standing,
-    conditions, parse_suite, reference, runs_rows,
+    BENCHMARK_RUNS, Benchmark, DEFAULT_SUITE, MEASURES, Spec, Standing, parse_suite, reference,
+    runs_rows, suite_conditions,
 };
 use peacesim::experiment::sweep::Shard;
 use peacesim::output::benchmark_files::{BenchmarkWriter, benchmark_layout, write_results};
@@ -14,7 +14,7 @@ use peacesim::output::sweep_files::{
     write_atomic,
 };
 use peacesim::output::{Input, StagedDir, claim};
-use peacesim::scenario::{Scenario, printable};
+use peacesim::scenario::printable;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
@@ -92,20 +92,8 @@ pub(super) fn benchmark(args: BenchmarkArgs) -> Result<(), Failure> {
         Some(text) => Shard::parse(text).map_err(Failure::Input)?,
         None => Shard::WHOLE,
     };
-    let mut files = Vec::new();
-    for file in &suite.scenarios {
-        let scenario = match (
-            &args.suite,
-            DEFAULT_SCENARIOS.iter().find(|(f, _)| f == file),
-        ) {
-            (None, Some((_, text))) => Scenario::from_toml_str(text, file),
-            _ => Scenario::from_file(&dir.join(file)),
-        }
-        .map_err(|e| Failure::Input(e.to_string()))?;
-        files.push((file.clone(), scenario));
-    }
-    let base = Scenario::baseline();
-    let conds = conditions(&suite, &base, &files).map_err(input)?;
+    let conds =
+        suite_conditions(&suite, args.suite.as_ref().map(|_| dir.as_path())).map_err(input)?;
     let bench = Benchmark::new(suite, conds);
     let spec = bench.spec();
     let hash = spec.fingerprint();

@@ -359,6 +359,38 @@ struct SuiteFile {
     strategies: BTreeMap<String, StrategyDef>,
 }
 
+/// The conditions of `suite` with their scenario files read from `dir` (the suite file's
+/// folder), or, with `dir = None`, from the case studies built in (the default suite's); the
+/// sampled conditions are drawn on the built-in baseline. See [`conditions`].
+pub fn suite_conditions(suite: &Suite, dir: Option<&std::path::Path>) -> Result<Vec<Condition>> {
+    let mut files = Vec::new();
+    for file in &suite.scenarios {
+        let scenario = match dir {
+            Some(dir) => Scenario::from_file(&dir.join(file)),
+            None => match DEFAULT_SCENARIOS.iter().find(|(f, _)| f == file) {
+                Some((_, text)) => Scenario::from_toml_str(text, file),
+                None => anyhow::bail!(
+                    "{file}: not a case study built in ({}); give the suite as a file",
+                    DEFAULT_SCENARIOS.map(|(f, _)| f).join(", ")
+                ),
+            },
+        }
+        .map_err(|e| anyhow!("{e}"))?;
+        files.push((file.clone(), scenario));
+    }
+    conditions(suite, &Scenario::baseline(), &files)
+}
+
+/// Reads a suite file and builds its conditions ([`suite_conditions`] from its folder).
+pub fn load_suite(path: &std::path::Path) -> Result<(Suite, Vec<Condition>)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the suite", path.display()))?;
+    let suite = parse_suite(&text, &path.display().to_string())?;
+    let dir = path.parent().unwrap_or(std::path::Path::new(""));
+    let conds = suite_conditions(&suite, Some(dir))?;
+    Ok((suite, conds))
+}
+
 /// Reads a suite from TOML `text` (named `file` in messages).
 pub fn parse_suite(text: &str, file: &str) -> Result<Suite> {
     let parsed: SuiteFile =
