@@ -248,8 +248,8 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
     let hash = spec.fingerprint();
     if hash != shards[0].checkpoint.spec_hash {
         return Err(Failure::Input(format!(
-            "{}: its manifest does not match its checkpoint (fingerprint {hash} ≠ {}); was it \
-             edited, or written by another version of peacesim? Run that shard again with \
+            "{}: its manifest does not match its checkpoint (fingerprint {hash} ≠ {}): it was \
+             edited, or written by another version of peacesim. Run that shard again with \
              --force.",
             shards[0].dir.display(),
             shards[0].checkpoint.spec_hash

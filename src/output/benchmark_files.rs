@@ -162,15 +162,28 @@ impl BenchmarkWriter {
             );
         }
         if (checkpoint.shard_index, checkpoint.shard_count) != (shard.index, shard.count) {
+            let held = Shard {
+                index: checkpoint.shard_index,
+                count: checkpoint.shard_count,
+            };
+            let name = |s: Shard| {
+                if s.is_whole() {
+                    "the whole benchmark".to_string()
+                } else {
+                    format!("shard {}/{}", s.index, s.count)
+                }
+            };
+            let how = if held.is_whole() {
+                "without --shard".to_string()
+            } else {
+                format!("with --shard {}/{}", held.index, held.count)
+            };
             bail!(
-                "{}: holds shard {}/{}, not {}/{}; resume with --shard {}/{}",
+                "{}: holds {}, not {}: resume it {how}, or run {} in another folder (--out).",
                 dir.display(),
-                checkpoint.shard_index,
-                checkpoint.shard_count,
-                shard.index,
-                shard.count,
-                checkpoint.shard_index,
-                checkpoint.shard_count
+                name(held),
+                name(shard),
+                name(shard)
             );
         }
         verify_rows(

@@ -399,7 +399,10 @@ fn resume_refuses_another_suite_seed_or_shard_and_changes_nothing() {
     refused(args, &["holds a different benchmark"], "other replicates");
     refused(
         bench_args(&f.suite, &dir, &["--resume", "--shard", "1/2"]),
-        &["holds shard 0/1, not 1/2"],
+        &[
+            "holds the whole benchmark, not shard 1/2",
+            "without --shard",
+        ],
         "another shard",
     );
     // A damaged row is found before anything is appended.
