@@ -57,8 +57,9 @@ enum Command {
     /// whole sweep or benchmark.
     Merge(MergeArgs),
     /// Benchmark coordination strategies over a suite of conflicts (the case studies and
-    /// sampled conditions), paired: conditions.csv, leaderboard.csv, a figure, report.html and a
-    /// ranked table.
+    /// sampled conditions), paired: every run streamed to benchmark_runs.csv with checkpoints
+    /// (--resume, --shard i/N and merge as for a sweep); then conditions.csv, leaderboard.csv, a
+    /// figure, report.html and a ranked table.
     Benchmark(BenchmarkArgs),
     /// Run the stylized facts of the model (docs/VALIDATION.md) as paired experiments on a calibration
     /// (the built-in baseline by default); print a table, write validation.csv and a figure;
