@@ -559,7 +559,7 @@ pub fn benchmark_report_html(
     use std::fmt::Write;
     let pct = |x: f64| format!("{:.1}%", 100.0 * x);
     let pp = |x: f64| format!("{:+.1} pp", 100.0 * x).replace('-', "−");
-    let reference_name = &strategies[reference(&strategies)];
+    let reference_name = &strategies[reference(strategies)];
     let mut h = String::new();
     let _ = write!(
         h,
