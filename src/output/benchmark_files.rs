@@ -43,7 +43,9 @@ pub fn benchmark_layout(spec: &Spec) -> Result<RowLayout<'_>> {
         fields: RUNS_COLUMNS.len(),
         key_fields: 4,
         check: Box::new(move |unit, k, record| {
-            let condition = &spec.conditions.get((unit / r) as usize)?.name;
+            let Some(condition) = spec.conditions.get((unit / r) as usize).map(|c| &c.name) else {
+                return Some(format!("no row (unit {unit} is past the benchmark's last)"));
+            };
             let strategy = &spec.compared[k as usize];
             let replicate = unit % r;
             let seed = run_seed(spec.suite.seed, replicate);
