@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Submit a peacesim parameter sweep to Slurm as a job array of N shards plus a merge job.
+# Submit a peacesim parameter sweep (or benchmark) to Slurm as a job array of N shards plus a
+# merge job.
 #
 #   scripts/slurm/submit.sh SCENARIO OUT N [SBATCH_OPTION...]
+#   PEACESIM_COMMAND=benchmark scripts/slurm/submit.sh SUITE OUT N [SBATCH_OPTION...]
 #
 #   SCENARIO  scenario file with a [sweep] table
+#   SUITE     with PEACESIM_COMMAND=benchmark: a benchmark suite file, or `default` for the
+#             built-in default suite
 #   OUT       output folder on a filesystem that every compute node sees; gets
 #               OUT/shard-0 .. OUT/shard-(N-1)   one per array task (sweep_array.sbatch)
 #               OUT/merged                       the whole sweep, as `peacesim sweep` writes it
+#                                                (or benchmark, as `peacesim benchmark` does)
 #               OUT/logs/                        sweep-<array id>_<task>.out, merge-<job id>.out
 #   N         number of shards = array tasks (0..N-1). Any N gives the same merged files; pick
 #             it so that one shard fits the time limit, e.g. runs × seconds per run / threads / N.
@@ -15,6 +20,7 @@
 #             lines of the two scripts.
 #
 # Environment:
+#   PEACESIM_COMMAND      `sweep` (the default) or `benchmark`
 #   PEACESIM_THREADS      CPUs per shard = peacesim worker threads (sbatch --cpus-per-task of
 #                         the array only; default: the #SBATCH line of sweep_array.sbatch, 4)
 #   PEACESIM              the peacesim binary the jobs run (default: `peacesim` on PATH, else
@@ -47,14 +53,25 @@ shift 3
 
 command -v sbatch >/dev/null 2>&1 || die "sbatch not found: run this on a Slurm login node"
 [[ $n =~ ^[1-9][0-9]*$ ]] || die "N must be a positive whole number of shards, not '$n'"
-[[ -f $scenario && -r $scenario ]] || die "cannot read the scenario file '$scenario'"
+PEACESIM_COMMAND=${PEACESIM_COMMAND:-sweep}
+[[ $PEACESIM_COMMAND == sweep || $PEACESIM_COMMAND == benchmark ]] ||
+    die "PEACESIM_COMMAND must be sweep or benchmark, not '$PEACESIM_COMMAND'"
+if [[ $PEACESIM_COMMAND == benchmark && $scenario == default ]]; then
+    : # the built-in default suite
+else
+    [[ -f $scenario && -r $scenario ]] || die "cannot read the file '$scenario'"
+fi
 [[ -z ${PEACESIM_THREADS:-} || $PEACESIM_THREADS =~ ^[1-9][0-9]*$ ]] ||
     die "PEACESIM_THREADS must be a positive whole number, not '$PEACESIM_THREADS'"
 [[ -z ${PEACESIM_ARRAY_LIMIT:-} || $PEACESIM_ARRAY_LIMIT =~ ^[1-9][0-9]*$ ]] ||
     die "PEACESIM_ARRAY_LIMIT must be a positive whole number, not '$PEACESIM_ARRAY_LIMIT'"
 
 # The jobs start in other shells on other machines: pass absolute paths.
-SCENARIO=$(realpath -- "$scenario")
+if [[ $PEACESIM_COMMAND == benchmark && $scenario == default ]]; then
+    SCENARIO=default
+else
+    SCENARIO=$(realpath -- "$scenario")
+fi
 OUT=$(realpath -m -- "$out")
 if [[ -n ${PEACESIM:-} ]]; then
     bin=$PEACESIM
@@ -69,7 +86,7 @@ fi
 [[ -x $bin ]] || die "'$bin' is not an executable file"
 PEACESIM=$(realpath -- "$bin")
 SHARDS=$n
-export PEACESIM SCENARIO OUT SHARDS
+export PEACESIM SCENARIO OUT SHARDS PEACESIM_COMMAND
 
 mkdir -p "$OUT/logs"
 if compgen -G "$OUT/shard-*" >/dev/null; then
@@ -84,7 +101,7 @@ array_id=$(sbatch --parsable --export=ALL --array="$array" \
     --output="$OUT/logs/sweep-%A_%a.out" "${cpus[@]}" "$@" "$here/sweep_array.sbatch") ||
     die "sbatch of the sweep array failed"
 array_id=${array_id%%;*} # --parsable prints "id" or "id;cluster"
-echo "submitted sweep array job $array_id: $n shard(s), tasks ${array_id}_0 .. ${array_id}_$((n - 1)) → $OUT/shard-*"
+echo "submitted $PEACESIM_COMMAND array job $array_id: $n shard(s), tasks ${array_id}_0 .. ${array_id}_$((n - 1)) → $OUT/shard-*"
 
 merge_id=$(sbatch --parsable --export=ALL \
     --dependency="afterok:$array_id" --kill-on-invalid-dep=yes \

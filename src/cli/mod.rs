@@ -54,11 +54,13 @@ enum Command {
     /// streamed to sweep_runs.csv with checkpoints; then sweep_summary.csv, plots, report.html
     /// and, for a Morris or Sobol' design, sensitivity.csv.
     Sweep(SweepArgs),
-    /// Merge the folders of a sharded sweep (--shard i/N) into the files of the whole sweep.
+    /// Merge the folders of a sharded sweep or benchmark (--shard i/N) into the files of the
+    /// whole sweep or benchmark.
     Merge(MergeArgs),
     /// Benchmark coordination strategies over a suite of conflicts (the case studies and
-    /// sampled conditions), paired: conditions.csv, leaderboard.csv, a figure, report.html and a
-    /// ranked table.
+    /// sampled conditions), paired: every run streamed to benchmark_runs.csv with checkpoints
+    /// (--resume, --shard i/N and merge as for a sweep); then conditions.csv, leaderboard.csv, a
+    /// figure, report.html and a ranked table.
     Benchmark(BenchmarkArgs),
     /// Run the stylized facts of the model (docs/VALIDATION.md) as paired experiments on a calibration
     /// (the built-in baseline by default); print a table, write validation.csv and a figure;
@@ -217,15 +219,23 @@ struct BenchmarkArgs {
     /// Worker threads; 0 = one per core. Results are identical for any value.
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Output folder [default: output/benchmark-<suite name>].
+    /// Output folder [default: output/benchmark-<suite name>, or
+    /// output/benchmark-<suite name>-shard-<i>-of-<N>].
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Run only shard i of N (0 ≤ i < N): a contiguous block of the runs, for job arrays;
+    /// `peacesim merge` joins the shards.
+    #[arg(long, value_name = "i/N")]
+    shard: Option<String>,
+    /// Continue an interrupted benchmark in its folder from its last checkpoint.
+    #[arg(long)]
+    resume: bool,
     /// Skip the figure and the HTML report (CSV files and manifest only).
     #[arg(long)]
     no_plots: bool,
-    /// Replace an existing output folder that peacesim did not write, deleting everything in
-    /// it. Never the root, the current folder or one above it, $HOME or one above it, or a
-    /// folder holding an input.
+    /// Replace an existing folder even if it holds an unfinished benchmark or was not written
+    /// by peacesim, deleting everything in it. Never the root, the current folder or one above
+    /// it, $HOME or one above it, or a folder holding an input.
     #[arg(long)]
     force: bool,
     /// No progress bar and no table; only errors.
@@ -235,10 +245,10 @@ struct BenchmarkArgs {
 
 #[derive(Args, Debug)]
 struct MergeArgs {
-    /// The shard folders (every shard 0..N−1 of one sweep, in any order).
+    /// The shard folders (every shard 0..N−1 of one sweep or benchmark, in any order).
     #[arg(required = true)]
     dirs: Vec<PathBuf>,
-    /// Output folder [default: output/<scenario>-sweep].
+    /// Output folder [default: output/<scenario>-sweep, output/benchmark-<suite name>].
     #[arg(long)]
     out: Option<PathBuf>,
     /// Replace an existing output folder that peacesim did not write, deleting everything in

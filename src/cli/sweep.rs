@@ -210,6 +210,13 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
 }
 
 pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
+    if args
+        .dirs
+        .first()
+        .is_some_and(|d| super::benchmark::is_benchmark_folder(d))
+    {
+        return super::benchmark::merge(args);
+    }
     let shards = check_shards(&args.dirs).map_err(input)?;
     let manifest_path = shards[0].dir.join("manifest.json");
     let text = std::fs::read_to_string(&manifest_path)

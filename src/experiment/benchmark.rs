@@ -11,9 +11,10 @@
 
 use super::design::SweepPlan;
 use super::stats::Moments;
-use super::{Design, ReplicateResult, ReplicateSink};
-use crate::model::RunOutcome;
-use crate::regime;
+use super::sweep::CHUNK_UNITS;
+use crate::model::random::run_seed;
+use crate::model::{METRICS, RunOutcome, simulate};
+use crate::regime::{self, Regime};
 use crate::scenario::{
     BASELINE_SOURCE, Scenario, StrategyDef, SweepConfig, SweepDesign, SweepParameter,
     sweep::SweepValue,
@@ -21,8 +22,10 @@ use crate::scenario::{
 use anyhow::{Context, Result, anyhow};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The measures of a strategy in a condition, in this order.
 pub const MEASURES: [&str; 4] = [
@@ -74,7 +77,7 @@ pub struct Suite {
 
 /// One condition of the suite: a name and its scenario (regimes, replicates and seed set by
 /// the suite).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Condition {
     pub name: String,
     /// Where it comes from: a scenario file, or the sampled values.
@@ -167,61 +170,12 @@ fn measures(o: &RunOutcome) -> [f64; MEASURES.len()] {
     ]
 }
 
-struct Collect {
-    cells: Vec<Cell>,
-    reference: usize,
-}
-
-impl ReplicateSink for Collect {
-    fn accept(&mut self, rep: &ReplicateResult) -> Result<()> {
-        let base = measures(&rep.outcomes[self.reference]);
-        for (s, o) in rep.outcomes.iter().enumerate() {
-            let m = measures(o);
-            self.cells[s].durable.push(m[1]);
-            for k in 0..MEASURES.len() {
-                self.cells[s].values[k].push(m[k]);
-                if s != self.reference {
-                    self.cells[s].difference[k].push(m[k] - base[k]);
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
 /// The index of the reference strategy: `competitive` if compared, else the first.
 pub fn reference(strategies: &[String]) -> usize {
     strategies
         .iter()
         .position(|s| s == "competitive")
         .unwrap_or(0)
-}
-
-/// Runs every strategy on `condition` (paired replicates): one cell per strategy.
-pub fn run_condition(condition: &Condition, threads: usize) -> Result<Vec<Cell>> {
-    let s = &condition.scenario;
-    let regimes = regime::from_scenario(s).map_err(anyhow::Error::msg)?;
-    let design = Design {
-        replicates: s.experiment.replicates,
-        seed: s.experiment.seed,
-        threads,
-        regimes,
-    };
-    let n = s.experiment.regimes.len();
-    let mut sink = Collect {
-        cells: vec![
-            Cell {
-                values: Default::default(),
-                difference: Default::default(),
-                durable: Vec::new(),
-            };
-            n
-        ],
-        reference: reference(&s.experiment.regimes),
-    };
-    super::run(s, &design, &mut sink, &mut |_| {})
-        .with_context(|| format!("condition {}", condition.name))?;
-    Ok(sink.cells)
 }
 
 /// One strategy's line of the leaderboard.
@@ -405,6 +359,38 @@ struct SuiteFile {
     strategies: BTreeMap<String, StrategyDef>,
 }
 
+/// The conditions of `suite` with their scenario files read from `dir` (the suite file's
+/// folder), or, with `dir = None`, from the case studies built in (the default suite's); the
+/// sampled conditions are drawn on the built-in baseline. See [`conditions`].
+pub fn suite_conditions(suite: &Suite, dir: Option<&std::path::Path>) -> Result<Vec<Condition>> {
+    let mut files = Vec::new();
+    for file in &suite.scenarios {
+        let scenario = match dir {
+            Some(dir) => Scenario::from_file(&dir.join(file)),
+            None => match DEFAULT_SCENARIOS.iter().find(|(f, _)| f == file) {
+                Some((_, text)) => Scenario::from_toml_str(text, file),
+                None => anyhow::bail!(
+                    "{file}: not a case study built in ({}); give the suite as a file",
+                    DEFAULT_SCENARIOS.map(|(f, _)| f).join(", ")
+                ),
+            },
+        }
+        .map_err(|e| anyhow!("{e}"))?;
+        files.push((file.clone(), scenario));
+    }
+    conditions(suite, &Scenario::baseline(), &files)
+}
+
+/// Reads a suite file and builds its conditions ([`suite_conditions`] from its folder).
+pub fn load_suite(path: &std::path::Path) -> Result<(Suite, Vec<Condition>)> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the suite", path.display()))?;
+    let suite = parse_suite(&text, &path.display().to_string())?;
+    let dir = path.parent().unwrap_or(std::path::Path::new(""));
+    let conds = suite_conditions(&suite, Some(dir))?;
+    Ok((suite, conds))
+}
+
 /// Reads a suite from TOML `text` (named `file` in messages).
 pub fn parse_suite(text: &str, file: &str) -> Result<Suite> {
     let parsed: SuiteFile =
@@ -563,6 +549,7 @@ pub fn leaderboard_csv(standings: &[Standing], reference: &str) -> Result<Vec<u8
 pub fn benchmark_report_html(
     suite_name: &str,
     suite: &Suite,
+    strategies: &[String],
     conditions: &[Condition],
     standings: &[Standing],
     cells: &[Vec<Cell>],
@@ -572,7 +559,7 @@ pub fn benchmark_report_html(
     use std::fmt::Write;
     let pct = |x: f64| format!("{:.1}%", 100.0 * x);
     let pp = |x: f64| format!("{:+.1} pp", 100.0 * x).replace('-', "−");
-    let reference_name = &suite.strategies[reference(&suite.strategies)];
+    let reference_name = &strategies[reference(strategies)];
     let mut h = String::new();
     let _ = write!(
         h,
@@ -585,7 +572,7 @@ pub fn benchmark_report_html(
         crate::output::report_style(),
         escape(suite_name),
         conditions.len(),
-        suite.strategies.len(),
+        strategies.len(),
         suite.replicates,
         suite.seed
     );
@@ -644,12 +631,12 @@ pub fn benchmark_report_html(
          </figure>\n<h2>Durable agreement per condition</h2>\n<table>\n<thead><tr>\
          <th>Condition</th><th>Source</th>"
     );
-    for s in &suite.strategies {
+    for s in strategies {
         let _ = write!(h, "<th>{}</th>", escape(s));
     }
     h.push_str("</tr></thead>\n<tbody>\n");
     for (c, cond) in conditions.iter().enumerate() {
-        let best = (0..suite.strategies.len())
+        let best = (0..strategies.len())
             .map(|s| cells[c][s].values[1].mean().unwrap_or(0.0))
             .fold(f64::NEG_INFINITY, f64::max);
         let _ = write!(
@@ -672,7 +659,386 @@ pub fn benchmark_report_html(
         "</tbody>\n</table>\n<p class=\"note\">Bold: the condition's best strategy. Files beside \
          this report: <a href=\"leaderboard.csv\">leaderboard.csv</a>, \
          <a href=\"conditions.csv\">conditions.csv</a> (every measure with intervals), \
-         manifest.json, and the figure as PNG and SVG.</p>\n</body>\n</html>\n",
+         <a href=\"benchmark_runs.csv\">benchmark_runs.csv</a> (every run), manifest.json, and the \
+         figure as PNG and SVG.</p>\n</body>\n</html>\n",
     );
     h
+}
+
+/// A strategy written in Rust: builds its [`Regime`] for a condition's scenario (a regime may
+/// read the scenario's actors, as the built-in ones do).
+pub type StrategyFactory<'a> = dyn Fn(&Scenario) -> Result<Arc<dyn Regime>> + Send + Sync + 'a;
+
+/// Everything that determines a benchmark's runs: the suite (after command-line overrides),
+/// the strategies written in its file, every strategy compared in order (the suite's, then
+/// those registered in Rust) and every condition with its scenario. Its [`Spec::fingerprint`]
+/// is what resuming and merging check; the manifest holds it whole, so a merge needs no file
+/// but the shards.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Spec {
+    pub suite: Suite,
+    /// The strategies written in the suite file (`[strategies.<name>]`).
+    pub strategies: BTreeMap<String, StrategyDef>,
+    /// Every strategy compared, in column order.
+    pub compared: Vec<String>,
+    pub conditions: Vec<Condition>,
+}
+
+impl Spec {
+    /// Runs: conditions × replicates units, each running every compared strategy.
+    pub fn units(&self) -> u64 {
+        self.conditions.len() as u64 * self.suite.replicates
+    }
+
+    /// The fingerprint of the spec and the version of peacesim that runs it (16 hex digits).
+    pub fn fingerprint(&self) -> String {
+        let json = serde_json::to_vec(self).expect("a benchmark spec serialises");
+        let mut bytes = env!("CARGO_PKG_VERSION").as_bytes().to_vec();
+        bytes.push(0);
+        bytes.extend(json);
+        crate::output::sweep_files::fingerprint(&bytes)
+    }
+}
+
+/// Every strategy's run of one unit: replicate `replicate` of condition `condition`, all
+/// strategies from the same seed (paired).
+#[derive(Debug, Clone)]
+pub struct UnitResult {
+    pub unit: u64,
+    pub condition: usize,
+    pub replicate: u64,
+    pub seed: u64,
+    /// Per compared strategy, in order.
+    pub outcomes: Vec<RunOutcome>,
+}
+
+/// A benchmark ready to run: a suite, its conditions, and any strategies written in Rust.
+///
+/// ```no_run
+/// use peacesim::experiment::benchmark::{Benchmark, conditions, parse_suite};
+/// use peacesim::scenario::Scenario;
+/// # fn main() -> anyhow::Result<()> {
+/// let suite = parse_suite(
+///     "[benchmark]\nstrategies = [\"competitive\"]\nreplicates = 4\nseed = 1\nsampled = 2\n\
+///      [[benchmark.ranges]]\npath = \"rotation.posting_months\"\nmin = 12\nmax = 60\n",
+///     "suite.toml",
+/// )?;
+/// let base = Scenario::baseline();
+/// let conds = conditions(&suite, &base, &[])?;
+/// let mut bench = Benchmark::new(suite, conds);
+/// bench.add_strategy("my_regime", |s: &Scenario| {
+///     // build your `Regime` for this condition's scenario
+///     # let _ = s; unimplemented!()
+/// })?;
+/// let cells = bench.run(0)?; // [condition][strategy]
+/// # let _ = cells; Ok(())
+/// # }
+/// ```
+pub struct Benchmark<'a> {
+    suite: Suite,
+    conditions: Vec<Condition>,
+    rust: Vec<(String, Box<StrategyFactory<'a>>)>,
+}
+
+impl<'a> Benchmark<'a> {
+    /// The suite's own strategies (built-in and written in TOML) on `conditions` (see
+    /// [`conditions`]).
+    pub fn new(suite: Suite, conditions: Vec<Condition>) -> Self {
+        Self {
+            suite,
+            conditions,
+            rust: Vec::new(),
+        }
+    }
+
+    /// Adds a strategy written in Rust, compared after the suite's: `factory` builds its
+    /// regime for each condition's scenario. It runs every condition with the same replicate
+    /// seeds as the others (paired). The name is letters, digits and `_`, and not one the
+    /// suite already compares, a built-in regime's or a strategy written in the suite file.
+    pub fn add_strategy(
+        &mut self,
+        name: &str,
+        factory: impl Fn(&Scenario) -> Result<Arc<dyn Regime>> + Send + Sync + 'a,
+    ) -> Result<()> {
+        if name.is_empty()
+            || name.chars().count() > crate::scenario::MAX_NAME_CHARS
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            anyhow::bail!(
+                "benchmark strategy {name:?}: a name is 1 to {} letters, digits or `_`",
+                crate::scenario::MAX_NAME_CHARS
+            );
+        }
+        if self.strategies().iter().any(|s| s == name)
+            || crate::scenario::BUILT_IN_REGIMES.contains(&name)
+            || self.suite.written.contains_key(name)
+        {
+            anyhow::bail!(
+                "benchmark strategy {name:?}: the name is taken (compared already: {}; built-in: \
+                 {}); name the strategy otherwise",
+                self.strategies().join(", "),
+                crate::scenario::BUILT_IN_REGIMES.join(", ")
+            );
+        }
+        self.rust.push((name.to_string(), Box::new(factory)));
+        Ok(())
+    }
+
+    /// Adds a strategy written in Rust that needs nothing from the condition: the same regime
+    /// object runs every condition, under its own [`Regime::name`].
+    pub fn add_regime(&mut self, regime: Arc<dyn Regime>) -> Result<()> {
+        let name = regime.name().to_string();
+        self.add_strategy(&name, move |_| Ok(regime.clone()))
+    }
+
+    pub fn suite(&self) -> &Suite {
+        &self.suite
+    }
+
+    pub fn conditions(&self) -> &[Condition] {
+        &self.conditions
+    }
+
+    /// Every strategy compared, in order: the suite's, then those added in Rust.
+    pub fn strategies(&self) -> Vec<String> {
+        self.suite
+            .strategies
+            .iter()
+            .cloned()
+            .chain(self.rust.iter().map(|(n, _)| n.clone()))
+            .collect()
+    }
+
+    /// What determines the runs (see [`Spec`]).
+    pub fn spec(&self) -> Spec {
+        Spec {
+            suite: self.suite.clone(),
+            strategies: self.suite.written.clone(),
+            compared: self.strategies(),
+            conditions: self.conditions.clone(),
+        }
+    }
+
+    /// Units: conditions × replicates.
+    pub fn units(&self) -> u64 {
+        self.conditions.len() as u64 * self.suite.replicates
+    }
+
+    /// The regimes of every compared strategy for condition `c`.
+    fn regimes(&self, c: usize) -> Result<Vec<Arc<dyn Regime>>> {
+        let cond = &self.conditions[c];
+        let mut out = regime::from_scenario(&cond.scenario)
+            .map_err(|e| anyhow!("condition {}: {e}", cond.name))?;
+        for (name, factory) in &self.rust {
+            out.push(
+                factory(&cond.scenario)
+                    .with_context(|| format!("condition {}: strategy {name}", cond.name))?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// Runs units `range` (unit `u` is replicate `u % replicates` of condition
+    /// `u / replicates`) in parallel chunks of [`CHUNK_UNITS`] on `threads` worker threads
+    /// (0 = one per core); `on_chunk` receives each chunk in unit order, while the next is
+    /// computed. Results do not depend on `threads` or on where a range starts.
+    pub fn run_units(
+        &self,
+        range: std::ops::Range<u64>,
+        threads: usize,
+        on_chunk: &mut dyn FnMut(&[UnitResult]) -> Result<()>,
+    ) -> Result<()> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()?;
+        let chunk_end = |start: u64| (start + CHUNK_UNITS).min(range.end);
+        let mut start = range.start;
+        if start >= range.end {
+            return Ok(());
+        }
+        let mut chunk = pool.install(|| self.compute_chunk(start, chunk_end(start)))?;
+        loop {
+            let next_start = chunk_end(start);
+            if next_start >= range.end {
+                return on_chunk(&chunk);
+            }
+            let mut next = None;
+            let mut written = Ok(());
+            pool.in_place_scope(|scope| {
+                scope.spawn(|_| next = Some(self.compute_chunk(next_start, chunk_end(next_start))));
+                written = on_chunk(&chunk);
+            });
+            written?;
+            chunk = next.expect("the scope waits for the next chunk")?;
+            start = next_start;
+        }
+    }
+
+    /// Units `start..end`, simulated in parallel on the current pool, in unit order.
+    fn compute_chunk(&self, start: u64, end: u64) -> Result<Vec<UnitResult>> {
+        let r = self.suite.replicates;
+        let first = (start / r) as usize;
+        let last = ((end - 1) / r) as usize;
+        let built = (first..=last)
+            .map(|c| self.regimes(c))
+            .collect::<Result<Vec<_>>>()?;
+        Ok((start..end)
+            .into_par_iter()
+            .map(|unit| {
+                let condition = (unit / r) as usize;
+                let replicate = unit % r;
+                let scenario = &self.conditions[condition].scenario;
+                let seed = run_seed(self.suite.seed, replicate);
+                let mut series = vec![0.0; scenario.total_months() * METRICS.len()];
+                let outcomes = built[condition - first]
+                    .iter()
+                    .map(|regime| simulate(scenario, regime.as_ref(), seed, &mut series))
+                    .collect();
+                UnitResult {
+                    unit,
+                    condition,
+                    replicate,
+                    seed,
+                    outcomes,
+                }
+            })
+            .collect())
+    }
+
+    /// Runs the whole benchmark in memory: `cells[condition][strategy]`, the same numbers
+    /// `peacesim benchmark` writes (see [`leaderboard`], [`conditions_csv`]).
+    pub fn run(&self, threads: usize) -> Result<Vec<Vec<Cell>>> {
+        let strategies = self.strategies();
+        let mut cells = empty_cells(self.conditions.len(), strategies.len());
+        let reference = reference(&strategies);
+        self.run_units(0..self.units(), threads, &mut |chunk| {
+            for u in chunk {
+                let m: Vec<_> = u.outcomes.iter().map(measures).collect();
+                absorb(&mut cells[u.condition], reference, &m);
+            }
+            Ok(())
+        })?;
+        Ok(cells)
+    }
+}
+
+/// `conditions × strategies` empty cells.
+pub fn empty_cells(conditions: usize, strategies: usize) -> Vec<Vec<Cell>> {
+    let cell = Cell {
+        values: Default::default(),
+        difference: Default::default(),
+        durable: Vec::new(),
+    };
+    vec![vec![cell; strategies]; conditions]
+}
+
+/// Adds one replicate's measures (one per strategy, paired) to a condition's cells.
+fn absorb(cells: &mut [Cell], reference: usize, m: &[[f64; MEASURES.len()]]) {
+    let base = m[reference];
+    for (s, m) in m.iter().enumerate() {
+        cells[s].durable.push(m[1]);
+        for k in 0..MEASURES.len() {
+            cells[s].values[k].push(m[k]);
+            if s != reference {
+                cells[s].difference[k].push(m[k] - base[k]);
+            }
+        }
+    }
+}
+
+/// The file of every run of a benchmark, streamed as the runs finish.
+pub const BENCHMARK_RUNS: &str = "benchmark_runs.csv";
+
+/// Columns of `benchmark_runs.csv`.
+pub const RUNS_COLUMNS: [&str; 10] = [
+    "condition",
+    "strategy",
+    "replicate",
+    "seed",
+    "agreement",
+    "durable_agreement",
+    "cumulative_violence",
+    "coordination_cost",
+    "agreement_month",
+    "relapse_month",
+];
+
+/// The header of `benchmark_runs.csv`.
+pub fn runs_header() -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(RUNS_COLUMNS)?;
+    Ok(w.into_inner()?)
+}
+
+/// The rows of `benchmark_runs.csv` for a chunk: one per unit and strategy. Measures are
+/// written in full (shortest exact decimal), so the numbers read back from the file are the
+/// ones computed, bit for bit.
+pub fn runs_rows(spec: &Spec, chunk: &[UnitResult]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let month = |m: Option<u32>| m.map(|m| m.to_string()).unwrap_or_default();
+    for u in chunk {
+        let name = &spec.conditions[u.condition].name;
+        let (replicate, seed) = (u.replicate.to_string(), u.seed.to_string());
+        for (strategy, o) in spec.compared.iter().zip(&u.outcomes) {
+            let m = measures(o);
+            w.write_record([
+                name.as_str(),
+                strategy,
+                &replicate,
+                &seed,
+                &m[0].to_string(),
+                &m[1].to_string(),
+                &m[2].to_string(),
+                &m[3].to_string(),
+                &month(o.agreement_month),
+                &month(o.relapse_month),
+            ])?;
+        }
+    }
+    Ok(w.into_inner()?)
+}
+
+/// Reads `benchmark_runs.csv` (already verified against its checkpoint) back into
+/// `cells[condition][strategy]`: summaries are computed from the file, so a resumed, a merged
+/// and an uninterrupted benchmark give the same bytes, equal to [`Benchmark::run`]'s.
+pub fn summarize_runs(path: &std::path::Path, spec: &Spec) -> Result<Vec<Vec<Cell>>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut reader = csv::Reader::from_reader(std::io::BufReader::new(file));
+    let s = spec.compared.len();
+    let r = spec.suite.replicates;
+    let reference = reference(&spec.compared);
+    let mut cells = empty_cells(spec.conditions.len(), s);
+    let mut held = Vec::with_capacity(s);
+    let mut rows: u64 = 0;
+    for (line, record) in reader.records().enumerate() {
+        let record = record.with_context(|| format!("{}: row {}", path.display(), line + 2))?;
+        let bad = || anyhow!("{}: row {} is malformed", path.display(), line + 2);
+        let unit = rows / s as u64;
+        let c = (unit / r) as usize;
+        let k = (rows % s as u64) as usize;
+        if c >= spec.conditions.len()
+            || record.len() != RUNS_COLUMNS.len()
+            || record[0] != *spec.conditions[c].name
+            || record[1] != *spec.compared[k]
+        {
+            return Err(bad());
+        }
+        let num = |i: usize| record[i].parse::<f64>().map_err(|_| bad());
+        held.push([num(4)?, num(5)?, num(6)?, num(7)?]);
+        if held.len() == s {
+            absorb(&mut cells[c], reference, &held);
+            held.clear();
+        }
+        rows += 1;
+    }
+    if rows != spec.units() * s as u64 {
+        anyhow::bail!(
+            "{}: holds {rows} rows, not the {} of {} units × {s} strategies",
+            path.display(),
+            spec.units() * s as u64,
+            spec.units()
+        );
+    }
+    Ok(cells)
 }

@@ -2,6 +2,7 @@
 //!
 //! Column meanings are documented in `output/README.md`.
 
+pub mod benchmark_files;
 mod csv_files;
 mod folder;
 mod manifest;

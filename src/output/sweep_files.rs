@@ -157,6 +157,11 @@ impl Fnv64 {
         format!("{:016x}", self.0)
     }
 
+    /// Parses 16 hex digits, as [`Fnv64::hex`] writes them.
+    pub fn parse_hex(hex: &str) -> Option<Self> {
+        Self::parse(hex)
+    }
+
     fn parse(hex: &str) -> Option<Self> {
         (hex.len() == 16)
             .then(|| u64::from_str_radix(hex, 16).ok())
@@ -181,6 +186,11 @@ pub fn sweep_runs_header(plan: &SweepPlan) -> Vec<String> {
 }
 
 fn read_checkpoint(dir: &Path) -> Result<Option<Checkpoint>> {
+    read_checkpoint_of(dir, "sweep")
+}
+
+/// Reads `dir/checkpoint.json` of a `what` (sweep, benchmark) folder, if there is one.
+pub(crate) fn read_checkpoint_of(dir: &Path, what: &str) -> Result<Option<Checkpoint>> {
     let path = dir.join(CHECKPOINT);
     if !path.exists() {
         return Ok(None);
@@ -189,7 +199,7 @@ fn read_checkpoint(dir: &Path) -> Result<Option<Checkpoint>> {
         fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let damaged = |e: serde_json::Error| {
         anyhow::anyhow!(
-            "{}: damaged, or not a peacesim checkpoint ({e}). Run the sweep (or shard) again \
+            "{}: damaged, or not a peacesim checkpoint ({e}). Run the {what} (or shard) again \
              with --force.",
             path.display()
         )
@@ -199,7 +209,7 @@ fn read_checkpoint(dir: &Path) -> Result<Option<Checkpoint>> {
     if format != CHECKPOINT_FORMAT {
         bail!(
             "{}: checkpoint format {format}, but this peacesim reads format {CHECKPOINT_FORMAT} \
-             (with checksums): it was written by another version of peacesim. Run that sweep \
+             (with checksums): it was written by another version of peacesim. Run that {what} \
              again with --force.",
             path.display()
         );
@@ -567,15 +577,80 @@ pub fn sweep_runs_header_bytes(plan: &SweepPlan) -> Result<Vec<u8>> {
     Ok(header.into_inner()?)
 }
 
+/// What a checkpointed file of runs holds, for the checks sweeps and benchmarks share: its
+/// name and header, and the key each row must carry. A unit (a sweep point × replicate, a
+/// benchmark condition × replicate) is `rows_per_unit` consecutive rows.
+pub struct RowLayout<'a> {
+    /// The file: `sweep_runs.csv`, `benchmark_runs.csv`.
+    pub file: &'a str,
+    /// Its header, byte for byte.
+    pub header: Vec<u8>,
+    /// What the folder holds, in messages: `sweep`, `benchmark`.
+    pub what: &'a str,
+    /// Rows per unit, and what they are in messages (`regimes`, `strategies`).
+    pub rows_per_unit: u64,
+    pub row_noun: &'a str,
+    /// Fields of every row.
+    pub fields: usize,
+    /// The leading fields that identify a row, shown when a row is out of place.
+    pub key_fields: usize,
+    /// `None` when `record` (of `fields` fields) carries the key of row `k` of unit `unit`;
+    /// else (and always without a record) that key, described: `point 3, regime network,
+    /// replicate 7, seed 123`.
+    #[allow(clippy::type_complexity)]
+    pub check: Box<dyn Fn(u64, u64, Option<&csv::ByteRecord>) -> Option<String> + 'a>,
+}
+
+/// The layout of `sweep_runs.csv` for `plan` and `regimes`.
+pub fn sweep_layout<'a>(plan: &'a SweepPlan, regimes: &'a [String]) -> Result<RowLayout<'a>> {
+    let k = plan.names.len();
+    let params = std::cell::RefCell::new((usize::MAX, Vec::<String>::new()));
+    Ok(RowLayout {
+        file: SWEEP_RUNS,
+        header: sweep_runs_header_bytes(plan)?,
+        what: "sweep",
+        rows_per_unit: regimes.len() as u64,
+        row_noun: "regimes",
+        fields: 4 + k + super::OUTCOME_FIELDS,
+        key_fields: 4 + k,
+        check: Box::new(move |unit, r, record| {
+            let point = (unit / plan.replicates) as usize;
+            let replicate = unit % plan.replicates;
+            let regime = &regimes[r as usize];
+            let mut params = params.borrow_mut();
+            if params.0 != point {
+                *params = (point, plan.labels(point));
+            }
+            let seed = run_seed(plan.seed, replicate);
+            let ok = record.is_some_and(|record| {
+                record[0] == *point.to_string().as_bytes()
+                    && params
+                        .1
+                        .iter()
+                        .enumerate()
+                        .all(|(i, v)| record[1 + i] == *v.as_bytes())
+                    && record[1 + k] == *regime.as_bytes()
+                    && record[2 + k] == *replicate.to_string().as_bytes()
+                    && record[3 + k] == *seed.to_string().as_bytes()
+            });
+            (!ok).then(|| {
+                format!("point {point}, regime {regime}, replicate {replicate}, seed {seed}")
+            })
+        }),
+    })
+}
+
 /// Checks a checkpoint's fields against each other and against the run plan (the shard's
 /// `units`, the header's length), before any file is read.
 fn check_checkpoint(
     dir: &Path,
     cp: &Checkpoint,
-    header_len: u64,
+    layout: &RowLayout,
     units: &std::ops::Range<u64>,
     remedy: &str,
 ) -> Result<()> {
+    let header_len = layout.header.len() as u64;
+    let file = layout.file;
     let path = dir.join(CHECKPOINT);
     let fail = |what: String| -> Result<()> { bail!("{}: {what}; {remedy}", path.display()) };
     if (cp.unit_start, cp.unit_end) != (units.start, units.end) {
@@ -599,7 +674,7 @@ fn check_checkpoint(
     }
     if cp.csv_bytes < header_len {
         return fail(format!(
-            "csv_bytes = {} is less than the {header_len} bytes of {SWEEP_RUNS}'s header",
+            "csv_bytes = {} is less than the {header_len} bytes of {file}'s header",
             cp.csv_bytes
         ));
     }
@@ -626,7 +701,7 @@ fn check_checkpoint(
         if m.bytes < last || m.bytes > cp.csv_bytes || Fnv64::parse(&m.hash).is_none() {
             return fail(format!(
                 "its mark at {} units (bytes = {}, hash = {:?}) is not a checksum within \
-                 bytes {last}..{} of {SWEEP_RUNS}",
+                 bytes {last}..{} of {file}",
                 m.units, m.bytes, m.hash, cp.csv_bytes
             ));
         }
@@ -636,7 +711,7 @@ fn check_checkpoint(
 }
 
 /// Compares the start of `path` with the header this sweep writes.
-fn check_header(path: &Path, header: &[u8], remedy: &str) -> Result<()> {
+fn check_header(path: &Path, header: &[u8], what: &str, remedy: &str) -> Result<()> {
     let mut found = Vec::with_capacity(header.len());
     File::open(path)
         .with_context(|| format!("cannot read {}", path.display()))?
@@ -645,7 +720,7 @@ fn check_header(path: &Path, header: &[u8], remedy: &str) -> Result<()> {
         .with_context(|| format!("cannot read {}", path.display()))?;
     if let Some(at) = (0..header.len()).find(|&i| found.get(i) != Some(&header[i])) {
         bail!(
-            "{}: its header (line 1) differs from this sweep's at byte {at} (expected `{}`); \
+            "{}: its header (line 1) differs from this {what}'s at byte {at} (expected `{}`); \
              {remedy}",
             path.display(),
             String::from_utf8_lossy(header).trim_end()
@@ -654,24 +729,22 @@ fn check_header(path: &Path, header: &[u8], remedy: &str) -> Result<()> {
     Ok(())
 }
 
-/// Reads the rows of `path` between its header (`header_len` bytes) and byte `csv_bytes`, and
-/// checks that they are exactly `units_done` units × regimes rows, each with the point,
-/// parameters, regime, replicate and seed the plan puts there (units counted from
-/// `unit_start`). Returns the byte offset at which each of `boundaries` (ascending unit counts)
-/// starts.
+/// Reads the rows of `path` between its header and byte `csv_bytes`, and checks that they are
+/// exactly `units_done` units of `layout.rows_per_unit` rows, each with `layout.fields` fields
+/// and the key `layout.check` puts there (units counted from `unit_start`). Returns the byte
+/// offset at which each of `boundaries` (ascending unit counts) starts.
 #[allow(clippy::too_many_arguments)]
 fn scan_rows(
     path: &Path,
-    header_len: u64,
+    layout: &RowLayout,
     csv_bytes: u64,
-    plan: &SweepPlan,
-    regimes: &[String],
     unit_start: u64,
     units_done: u64,
     boundaries: &[u64],
     remedy: &str,
 ) -> Result<Vec<u64>> {
     let shown = path.display();
+    let header_len = layout.header.len() as u64;
     let mut file = File::open(path).with_context(|| format!("cannot read {shown}"))?;
     file.seek(SeekFrom::Start(header_len))?;
     let body = BufReader::with_capacity(1 << 16, file).take(csv_bytes - header_len);
@@ -679,13 +752,13 @@ fn scan_rows(
         .has_headers(false)
         .flexible(true)
         .from_reader(body);
-    let r = regimes.len() as u64;
-    let k = plan.names.len();
+    let r = layout.rows_per_unit;
+    let noun = layout.row_noun;
+    let what = layout.what;
     let expected_rows = units_done.saturating_mul(r);
     let mut record = csv::ByteRecord::new();
     let mut offsets = Vec::with_capacity(boundaries.len());
     let mut wanted = boundaries.iter().copied().peekable();
-    let mut params: (usize, Vec<String>) = (usize::MAX, Vec::new());
     let mut row: u64 = 0;
     loop {
         let more = reader
@@ -698,7 +771,7 @@ fn scan_rows(
         if row >= expected_rows {
             bail!(
                 "{shown}: row {} (byte {at}) is past the {expected_rows} rows the checkpoint \
-                 vouches for ({units_done} units × {r} regimes); {remedy}",
+                 vouches for ({units_done} units × {r} {noun}); {remedy}",
                 row + 1
             );
         }
@@ -707,35 +780,20 @@ fn scan_rows(
             wanted.next();
         }
         let unit = unit_start + row / r;
-        let point = (unit / plan.replicates) as usize;
-        let replicate = unit % plan.replicates;
-        let regime = &regimes[(row % r) as usize];
-        if params.0 != point {
-            params = (point, plan.labels(point));
-        }
-        let seed = run_seed(plan.seed, replicate);
-        let key_ok = record.len() == 4 + k + super::OUTCOME_FIELDS
-            && record[0] == *point.to_string().as_bytes()
-            && params
-                .1
-                .iter()
-                .enumerate()
-                .all(|(i, v)| record[1 + i] == *v.as_bytes())
-            && record[1 + k] == *regime.as_bytes()
-            && record[2 + k] == *replicate.to_string().as_bytes()
-            && record[3 + k] == *seed.to_string().as_bytes();
-        if !key_ok {
+        // A row with the wrong number of fields is not read, its expected key only described.
+        let fields_ok = record.len() == layout.fields;
+        let wrong = (layout.check)(unit, row % r, fields_ok.then_some(&record));
+        if let Some(expected) = wrong {
             let found: Vec<String> = record
                 .iter()
-                .take(4 + k)
+                .take(layout.key_fields)
                 .map(|f| String::from_utf8_lossy(f).into_owned())
                 .collect();
             bail!(
-                "{shown}: row {} (byte {at}) is not the row this sweep has there: expected point \
-                 {point}, regime {regime}, replicate {replicate}, seed {seed} and {} fields, \
-                 found `{}` and {} fields; {remedy}",
+                "{shown}: row {} (byte {at}) is not the row this {what} has there: expected \
+                 {expected} and {} fields, found `{}` and {} fields; {remedy}",
                 row + 1,
-                4 + k + super::OUTCOME_FIELDS,
+                layout.fields,
                 found.join(","),
                 record.len()
             );
@@ -745,7 +803,7 @@ fn scan_rows(
     if row != expected_rows {
         bail!(
             "{shown}: its first {csv_bytes} bytes hold {row} rows, but the checkpoint vouches for \
-             {units_done} units × {r} regimes = {expected_rows} rows (the rows end at byte \
+             {units_done} units × {r} {noun} = {expected_rows} rows (the rows end at byte \
              {csv_bytes}); {remedy}"
         );
     }
@@ -929,9 +987,22 @@ pub fn verify_sweep_runs(
     units: std::ops::Range<u64>,
     remedy: &str,
 ) -> Result<()> {
-    let header = sweep_runs_header_bytes(plan)?;
-    check_checkpoint(dir, cp, header.len() as u64, &units, remedy)?;
-    let path = dir.join(SWEEP_RUNS);
+    verify_rows(dir, cp, &sweep_layout(plan, regimes)?, units, remedy)
+}
+
+/// Verifies that `dir/<layout.file>` holds exactly what checkpoint `cp` vouches for, as
+/// [`verify_sweep_runs`] does for a sweep: the checkpoint's fields, the header, every row's key,
+/// the number of rows and the checksums. Reads the file, never changes it.
+pub fn verify_rows(
+    dir: &Path,
+    cp: &Checkpoint,
+    layout: &RowLayout,
+    units: std::ops::Range<u64>,
+    remedy: &str,
+) -> Result<()> {
+    let header = &layout.header;
+    check_checkpoint(dir, cp, layout, &units, remedy)?;
+    let path = dir.join(layout.file);
     let len = fs::metadata(&path)
         .with_context(|| format!("{}: cannot be read; {remedy}", path.display()))?
         .len();
@@ -943,20 +1014,18 @@ pub fn verify_sweep_runs(
             cp.csv_bytes
         );
     }
-    check_header(&path, &header, remedy)?;
+    check_header(&path, header, layout.what, remedy)?;
     let mark_units: Vec<u64> = cp.marks.iter().map(|m| m.units).collect();
     let offsets = scan_rows(
         &path,
-        header.len() as u64,
+        layout,
         cp.csv_bytes,
-        plan,
-        regimes,
         cp.unit_start,
         cp.units_done,
         &mark_units,
         remedy,
     )?;
-    let r = regimes.len() as u64;
+    let r = layout.rows_per_unit;
     for (m, &at) in cp.marks.iter().zip(&offsets) {
         if m.bytes != at {
             bail!(
@@ -1004,31 +1073,32 @@ pub fn whole_checkpoint(
     written: Fnv64,
     recorded: Vec<RecordedFile>,
 ) -> Result<Checkpoint> {
+    let layout = sweep_layout(plan, regimes)?;
+    whole_checkpoint_of(dir, spec_hash, &layout, plan.units(), written, recorded)
+}
+
+/// [`whole_checkpoint`] for any [`RowLayout`] of `units_done` units.
+pub fn whole_checkpoint_of(
+    dir: &Path,
+    spec_hash: &str,
+    layout: &RowLayout,
+    units_done: u64,
+    written: Fnv64,
+    recorded: Vec<RecordedFile>,
+) -> Result<Checkpoint> {
     let remedy = "the merged file differs from what was copied into it; nothing was replaced. \
                   Run the merge again.";
-    let path = dir.join(SWEEP_RUNS);
-    let header = sweep_runs_header_bytes(plan)?;
-    check_header(&path, &header, remedy)?;
+    let path = dir.join(layout.file);
+    check_header(&path, &layout.header, layout.what, remedy)?;
     let csv_bytes = fs::metadata(&path)
         .with_context(|| format!("cannot read {}", path.display()))?
         .len();
-    let units_done = plan.units();
     let stride = mark_stride(units_done);
     let boundaries: Vec<u64> = (1..)
         .map(|i| i * stride)
         .take_while(|&u| u < units_done)
         .collect();
-    let offsets = scan_rows(
-        &path,
-        header.len() as u64,
-        csv_bytes,
-        plan,
-        regimes,
-        0,
-        units_done,
-        &boundaries,
-        remedy,
-    )?;
+    let offsets = scan_rows(&path, layout, csv_bytes, 0, units_done, &boundaries, remedy)?;
     let (hashes, total) = hash_prefix(&path, csv_bytes, &offsets)?;
     if total != written {
         bail!(
@@ -1403,14 +1473,19 @@ pub struct ShardFolder {
 /// Checks that `dirs` are the complete, distinct shards 0..N−1 of one sweep; returns them in
 /// shard order.
 pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<ShardFolder>> {
+    check_shard_folders(dirs, SWEEP_RUNS, "sweep")
+}
+
+/// [`check_shards`] for shards of a `what` (sweep, benchmark) whose rows are in `file`.
+pub fn check_shard_folders(dirs: &[PathBuf], file: &str, what: &str) -> Result<Vec<ShardFolder>> {
     if dirs.is_empty() {
         bail!("merge: name the shard folders to merge");
     }
     let mut shards = Vec::new();
     for dir in dirs {
-        let Some(checkpoint) = read_checkpoint(dir)? else {
+        let Some(checkpoint) = read_checkpoint_of(dir, what)? else {
             bail!(
-                "{}: not a sweep shard folder (no {CHECKPOINT})",
+                "{}: not a {what} shard folder (no {CHECKPOINT})",
                 dir.display()
             );
         };
@@ -1424,7 +1499,7 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<ShardFolder>> {
                 checkpoint.unit_end.saturating_sub(checkpoint.unit_start)
             );
         }
-        let csv = dir.join(SWEEP_RUNS);
+        let csv = dir.join(file);
         let len = fs::metadata(&csv).map(|m| m.len()).unwrap_or(0);
         if len < checkpoint.csv_bytes {
             bail!(
@@ -1443,7 +1518,7 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<ShardFolder>> {
     for s in &shards {
         if s.checkpoint.spec_hash != first.spec_hash {
             bail!(
-                "{}: belongs to a different sweep (fingerprint {} ≠ {} of {})",
+                "{}: belongs to a different {what} (fingerprint {} ≠ {} of {})",
                 s.dir.display(),
                 s.checkpoint.spec_hash,
                 first.spec_hash,
@@ -1486,17 +1561,25 @@ pub fn check_shards(dirs: &[PathBuf]) -> Result<Vec<ShardFolder>> {
 /// Verifies every shard (see [`verify_sweep_runs`]) against its checkpoint and the plan of
 /// the sweep, before anything is written.
 pub fn verify_shards(shards: &[ShardFolder], plan: &SweepPlan, regimes: &[String]) -> Result<()> {
+    verify_shard_rows(shards, &sweep_layout(plan, regimes)?, plan.units())
+}
+
+/// [`verify_shards`] for any [`RowLayout`] of `total_units` units.
+pub fn verify_shard_rows(
+    shards: &[ShardFolder],
+    layout: &RowLayout,
+    total_units: u64,
+) -> Result<()> {
     for s in shards {
         let shard = Shard {
             index: s.checkpoint.shard_index,
             count: s.checkpoint.shard_count,
         };
-        verify_sweep_runs(
+        verify_rows(
             &s.dir,
             &s.checkpoint,
-            plan,
-            regimes,
-            shard.units(plan.units()),
+            layout,
+            shard.units(total_units),
             MERGE_REMEDY,
         )?;
         verify_recorded(&s.dir, &s.checkpoint, false, MERGE_REMEDY)?;
@@ -1508,16 +1591,25 @@ pub fn verify_shards(shards: &[ShardFolder], plan: &SweepPlan, regimes: &[String
 /// that the bytes copied from each shard are the ones its checkpoint vouches for, and returns
 /// the checksum of what was written.
 pub fn concatenate(shards: &[ShardFolder], plan: &SweepPlan, out: &Path) -> Result<Fnv64> {
-    let header = sweep_runs_header_bytes(plan)?;
+    concatenate_rows(shards, SWEEP_RUNS, &sweep_runs_header_bytes(plan)?, out)
+}
+
+/// [`concatenate`] for the shards' `file` with `header`.
+pub fn concatenate_rows(
+    shards: &[ShardFolder],
+    file: &str,
+    header: &[u8],
+    out: &Path,
+) -> Result<Fnv64> {
     let target = File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
     let mut target = BufWriter::with_capacity(1 << 16, target);
     let mut written = Fnv64::default();
     let mut buf = vec![0u8; 1 << 16];
     for (k, s) in shards.iter().enumerate() {
-        let path = s.dir.join(SWEEP_RUNS);
-        let file = File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let path = s.dir.join(file);
+        let f = File::open(&path).with_context(|| format!("cannot read {}", path.display()))?;
         // Only the checkpointed bytes belong to the shard.
-        let mut reader = BufReader::new(file.take(s.checkpoint.csv_bytes));
+        let mut reader = BufReader::new(f.take(s.checkpoint.csv_bytes));
         let mut own = Fnv64::default();
         let mut found = vec![0u8; header.len()];
         reader

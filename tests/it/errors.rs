@@ -1113,3 +1113,138 @@ fn a_strategys_lead_or_member_that_does_not_exist_lists_the_names() {
         ],
     );
 }
+
+/// The benchmark suite of docs/ERRORS.md, entries 34 and 35.
+const SUITE_TOML: &str = "[benchmark]\nstrategies = [\"competitive\", \"hierarchical\"]\n\
+replicates = 4\nseed = 1\nsampled = 2\n\n[[benchmark.ranges]]\npath = \
+\"rotation.posting_months\"\nmin = 12\nmax = 60\n";
+
+fn catalogue_benchmark(dir: &Path, file: &str, out: &str, extra: &[&str]) {
+    let mut args = vec!["benchmark", file, "--quiet", "--no-plots", "--out", out];
+    args.extend_from_slice(extra);
+    let o = peacesim(dir, &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn resuming_a_different_benchmark_or_another_shard_is_refused_and_changes_nothing() {
+    let tmp = TempDir::new().unwrap();
+    assert!(
+        CATALOGUE.contains(SUITE_TOML.trim_end()),
+        "docs/ERRORS.md must show suite.toml exactly as these tests use it"
+    );
+    fs::write(tmp.path().join("suite.toml"), SUITE_TOML).unwrap();
+    fs::write(
+        tmp.path().join("suite2.toml"),
+        SUITE_TOML.replace("seed = 1", "seed = 2"),
+    )
+    .unwrap();
+    catalogue_benchmark(tmp.path(), "suite.toml", "bench-out", &[]);
+    let before = snapshot(tmp.path());
+    let cases: [(&[&str], &[&str]); 4] = [
+        (
+            &["suite2.toml", "--resume", "--out", "bench-out"],
+            &["bench-out", "holds a different benchmark", "--force"],
+        ),
+        (
+            &[
+                "suite.toml",
+                "--resume",
+                "--shard",
+                "1/2",
+                "--out",
+                "bench-out",
+            ],
+            &["holds the whole benchmark, not shard 1/2"],
+        ),
+        (
+            &["suite.toml", "--resume", "--out", "nothing-here"],
+            &["no benchmark to resume here"],
+        ),
+        (
+            &["suite.toml", "--shard", "2/2", "--out", "x"],
+            &["--shard \"2/2\"", "i/N"],
+        ),
+    ];
+    for (args, needles) in cases {
+        let mut all = vec!["benchmark", "--quiet"];
+        all.extend_from_slice(args);
+        let o = peacesim(tmp.path(), &all);
+        assert_status(&o, 2, &format!("benchmark {args:?}"));
+        let m = stderr(&o);
+        assert_mentions(&m, needles);
+        assert_eq!(snapshot(tmp.path()), before, "{args:?}: files were changed");
+        assert_catalogued(&m);
+    }
+}
+
+#[test]
+fn merging_a_damaged_or_mismatched_benchmark_shard_is_refused_and_writes_nothing() {
+    let tmp = TempDir::new().unwrap();
+    fs::write(tmp.path().join("suite.toml"), SUITE_TOML).unwrap();
+    fs::write(
+        tmp.path().join("suite2.toml"),
+        SUITE_TOML.replace("seed = 1", "seed = 2"),
+    )
+    .unwrap();
+    catalogue_benchmark(tmp.path(), "suite.toml", "shard0", &["--shard", "0/2"]);
+    catalogue_benchmark(tmp.path(), "suite.toml", "shard1", &["--shard", "1/2"]);
+    catalogue_benchmark(tmp.path(), "suite2.toml", "other1", &["--shard", "1/2"]);
+    // The last digit of the last row (its relapse month may be empty).
+    let csv = tmp.path().join("shard1/benchmark_runs.csv");
+    let mut bytes = fs::read(&csv).unwrap();
+    let at = bytes.iter().rposition(u8::is_ascii_digit).unwrap();
+    bytes[at] = if bytes[at] == b'7' { b'8' } else { b'7' };
+    fs::write(&csv, bytes).unwrap();
+    let before = snapshot(tmp.path());
+    let cases: [(&[&str], &[&str]); 3] = [
+        (
+            &["shard0", "shard1"],
+            &[
+                "shard1/benchmark_runs.csv: bytes 0..",
+                "nothing was written",
+                "--force",
+            ],
+        ),
+        (
+            &["shard0", "other1"],
+            &["other1: belongs to a different benchmark"],
+        ),
+        (&["shard0"], &["missing shard(s) 1/2"]),
+    ];
+    for (dirs, needles) in cases {
+        let mut args = vec!["merge"];
+        args.extend_from_slice(dirs);
+        args.extend(["--quiet", "--out", "merged"]);
+        let o = peacesim(tmp.path(), &args);
+        assert_status(&o, 2, &format!("merge {dirs:?}"));
+        let m = stderr(&o);
+        assert_mentions(&m, needles);
+        assert!(
+            !tmp.path().join("merged").exists(),
+            "an output folder was made"
+        );
+        assert_eq!(snapshot(tmp.path()), before, "files were written");
+        assert_catalogued(&m);
+    }
+    // A manifest edited after the shard was written.
+    let manifest = tmp.path().join("shard0/manifest.json");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(
+        &manifest,
+        text.replacen("\"replicates\": 4", "\"replicates\": 5", 1),
+    )
+    .unwrap();
+    let o = peacesim(
+        tmp.path(),
+        &["merge", "shard0", "shard1", "--quiet", "--out", "merged"],
+    );
+    assert_status(&o, 2, "merge of an edited manifest");
+    let m = stderr(&o);
+    assert_mentions(&m, &["shard0: its manifest does not match its checkpoint"]);
+    assert_catalogued(&m);
+    assert!(
+        !tmp.path().join("merged").exists(),
+        "an output folder was made"
+    );
+}
