@@ -14,6 +14,9 @@
 #    array tasks and for the merge job in `scontrol show job`;
 # 5. runs the same sweep on this machine without shards and requires the merged sweep_runs.csv,
 #    sweep_summary.csv and checkpoint.json (and sensitivity.csv, if any) to be byte-identical;
+#    then does the same (3.–5.) with the quick benchmark suite (scenarios/benchmark/quick.toml,
+#    PEACESIM_COMMAND=benchmark): benchmark_runs.csv, conditions.csv, leaderboard.csv and
+#    checkpoint.json of the merged shards must equal the one-machine benchmark's;
 # 6. stops the cluster (if it started it) and checks that it is down.
 #
 # Exits non-zero with a message on any failure or difference, keeping the temporary folder and
@@ -47,8 +50,8 @@ fail() {
 
 diagnostics() {
     local f
-    if [[ -n $tmp && -d $tmp/cluster/logs ]]; then
-        for f in "$tmp"/cluster/logs/*.out; do
+    if [[ -n $tmp ]]; then
+        for f in "$tmp"/cluster/logs/*.out "$tmp"/bench/logs/*.out; do
             [[ -f $f ]] || continue
             printf -- '--- %s ---\n' "$f" >&2
             tail -n 20 "$f" >&2
@@ -120,56 +123,70 @@ awk -v r="$REPLICATES" '
     END { exit n == 1 ? 0 : 3 }' scenarios/sweep_rotation.toml >"$scenario" ||
     fail "could not set replicates = $REPLICATES in the [sweep] table of scenarios/sweep_rotation.toml"
 
-t_jobs=$SECONDS
-submitted=$(PEACESIM=$BIN PEACESIM_THREADS=1 "$HERE/submit.sh" "$scenario" "$tmp/cluster" "$SHARDS") ||
-    fail "submit.sh failed"
-printf '%s\n' "$submitted"
-array_id=$(sed -n 's/^ARRAY_JOB_ID=//p' <<<"$submitted")
-merge_id=$(sed -n 's/^MERGE_JOB_ID=//p' <<<"$submitted")
-[[ $array_id =~ ^[0-9]+$ && $merge_id =~ ^[0-9]+$ ]] ||
-    fail "submit.sh printed no ARRAY_JOB_ID/MERGE_JOB_ID"
+# Submits COMMAND (sweep or benchmark) on INPUT as $SHARDS array tasks + a merge job into
+# $tmp/DIR, waits for both, and compares the merged FILES with the one-machine run's.
+slurm_case() {
+    local command=$1 input=$2 dir=$3
+    shift 3
+    local files=("$@") t_jobs submitted array_id merge_id errors queue states total completed
+    local merge_state t_local f
+    t_jobs=$SECONDS
+    submitted=$(PEACESIM=$BIN PEACESIM_THREADS=1 PEACESIM_COMMAND=$command \
+        "$HERE/submit.sh" "$input" "$tmp/$dir" "$SHARDS") || fail "submit.sh ($command) failed"
+    printf '%s\n' "$submitted"
+    array_id=$(sed -n 's/^ARRAY_JOB_ID=//p' <<<"$submitted")
+    merge_id=$(sed -n 's/^MERGE_JOB_ID=//p' <<<"$submitted")
+    [[ $array_id =~ ^[0-9]+$ && $merge_id =~ ^[0-9]+$ ]] ||
+        fail "submit.sh printed no ARRAY_JOB_ID/MERGE_JOB_ID"
 
-# ---- 4. wait: squeue until both jobs have left the queue, then their final states ----
-errors=0
-while :; do
-    if queue=$(squeue -h -j "$array_id,$merge_id" 2>&1); then
-        errors=0
-        [[ -z $queue ]] && break
-    else
-        errors=$((errors + 1))
-        ((errors < 10)) || fail "squeue keeps failing: $queue"
+    # wait: squeue until both jobs have left the queue, then their final states
+    errors=0
+    while :; do
+        if queue=$(squeue -h -j "$array_id,$merge_id" 2>&1); then
+            errors=0
+            [[ -z $queue ]] && break
+        else
+            errors=$((errors + 1))
+            ((errors < 10)) || fail "squeue keeps failing: $queue"
+        fi
+        ((SECONDS - t_jobs < TIMEOUT)) || {
+            squeue >&2 || true
+            fail "the jobs are still queued or running after $TIMEOUT s"
+        }
+        sleep 0.5
+    done
+    states=$(scontrol -o show job "$array_id" | grep -o 'JobState=[A-Z_]*' || true)
+    total=$(grep -c . <<<"$states" || true)
+    completed=$(grep -c '^JobState=COMPLETED$' <<<"$states" || true)
+    [[ $total -eq $SHARDS && $completed -eq $SHARDS ]] ||
+        fail "$command array job $array_id: $completed of $SHARDS tasks COMPLETED (states: $(tr '\n' ' ' <<<"$states"))"
+    pass "$command array job $array_id: $SHARDS/$SHARDS tasks COMPLETED"
+    merge_state=$(scontrol -o show job "$merge_id" | grep -o 'JobState=[A-Z_]*' || true)
+    [[ $merge_state == JobState=COMPLETED ]] ||
+        fail "merge job $merge_id: ${merge_state:-no state} (expected JobState=COMPLETED)"
+    pass "$command merge job $merge_id COMPLETED; jobs took $((SECONDS - t_jobs)) s"
+
+    # the same on one machine, compared byte for byte
+    t_local=$SECONDS
+    "$BIN" "$command" "$input" --out "$tmp/$dir-local" --quiet --no-plots ||
+        fail "the local $command failed"
+    t_local=$((SECONDS - t_local))
+    if [[ -e $tmp/$dir-local/sensitivity.csv || -e $tmp/$dir/merged/sensitivity.csv ]]; then
+        files+=(sensitivity.csv)
     fi
-    ((SECONDS - t_jobs < TIMEOUT)) || {
-        squeue >&2 || true
-        fail "the jobs are still queued or running after $TIMEOUT s"
-    }
-    sleep 0.5
-done
-states=$(scontrol -o show job "$array_id" | grep -o 'JobState=[A-Z_]*' || true)
-total=$(grep -c . <<<"$states" || true)
-completed=$(grep -c '^JobState=COMPLETED$' <<<"$states" || true)
-[[ $total -eq $SHARDS && $completed -eq $SHARDS ]] ||
-    fail "array job $array_id: $completed of $SHARDS tasks COMPLETED (states: $(tr '\n' ' ' <<<"$states"))"
-pass "array job $array_id: $SHARDS/$SHARDS tasks COMPLETED"
-merge_state=$(scontrol -o show job "$merge_id" | grep -o 'JobState=[A-Z_]*' || true)
-[[ $merge_state == JobState=COMPLETED ]] ||
-    fail "merge job $merge_id: ${merge_state:-no state} (expected JobState=COMPLETED)"
-pass "merge job $merge_id COMPLETED; jobs took $((SECONDS - t_jobs)) s"
+    for f in "${files[@]}"; do
+        cmp -- "$tmp/$dir-local/$f" "$tmp/$dir/merged/$f" ||
+            fail "$f of the Slurm $command (merged from $SHARDS shards) differs from the one-machine $command"
+        pass "$command: $f identical ($(wc -c <"$tmp/$dir-local/$f") bytes)"
+    done
+    say "$command as $SHARDS Slurm array tasks + merge == one-machine $command (local ${t_local} s)"
+}
 
-# ---- 5. the same sweep on one machine, compared byte for byte ----
-t_local=$SECONDS
-"$BIN" sweep "$scenario" --out "$tmp/local" --quiet --no-plots || fail "the local sweep failed"
-t_local=$((SECONDS - t_local))
-files=(sweep_runs.csv sweep_summary.csv checkpoint.json)
-if [[ -e $tmp/local/sensitivity.csv || -e $tmp/cluster/merged/sensitivity.csv ]]; then
-    files+=(sensitivity.csv)
-fi
-for f in "${files[@]}"; do
-    cmp -- "$tmp/local/$f" "$tmp/cluster/merged/$f" ||
-        fail "$f of the Slurm sweep (merged from $SHARDS shards) differs from the one-machine sweep"
-    pass "$f identical ($(wc -c <"$tmp/local/$f") bytes)"
-done
-rows=$(($(wc -l <"$tmp/local/sweep_runs.csv") - 1))
+# ---- 3–5. a sweep, then a benchmark suite, each sharded on Slurm and merged ----
+slurm_case sweep "$scenario" cluster sweep_runs.csv sweep_summary.csv checkpoint.json
+rows=$(($(wc -l <"$tmp/cluster-local/sweep_runs.csv") - 1))
+slurm_case benchmark scenarios/benchmark/quick.toml bench \
+    benchmark_runs.csv conditions.csv leaderboard.csv checkpoint.json
 
 # ---- 6. stop the cluster we started, and check that it is down ----
 if ((started)); then
@@ -182,5 +199,5 @@ if ((started)); then
     pass "local cluster stopped in $((SECONDS - t_stop)) s"
 fi
 
-say "sweep of $rows runs as $SHARDS Slurm array tasks + merge == one-machine sweep (local sweep ${t_local} s); total $((SECONDS - t0)) s"
+say "sweep of $rows runs and the quick benchmark suite, each as $SHARDS Slurm array tasks + merge == one machine; total $((SECONDS - t0)) s"
 echo "slurm: $passed passed, 0 failed"
