@@ -341,7 +341,8 @@ pub fn write_trace_animation(
     let mut pixels = vec![0u8; GIF_SIZE.0 as usize * GIF_SIZE.1 as usize * 3];
     for t in (0..last).step_by(step) {
         {
-            let root = BitMapBackend::with_buffer(&mut pixels, GIF_SIZE).into_drawing_area();
+            let root =
+                super::GlyphText(BitMapBackend::with_buffer(&mut pixels, GIF_SIZE)).into_drawing_area();
             draw_frame(&root, scenario, regime, trace, t)
                 .map_err(|e| anyhow::anyhow!("{e}"))
                 .context("cannot draw animation.gif")?;
