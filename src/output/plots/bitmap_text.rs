@@ -7,6 +7,10 @@
 //! [`GlyphText`] wraps a bitmap backend and sets text itself: each glyph is placed at the
 //! fractional pen position, with its bearing and kerning, from the same embedded DejaVu fonts.
 //! Everything else is passed to the wrapped backend unchanged.
+//!
+//! Both the bitmap and the SVG figures go through [`GlyphText`], which also writes a negative
+//! number's sign as a true minus (−), as the reports' text does; plotters' own tick labels
+//! use the hyphen.
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use plotters::prelude::DrawingBackend;
@@ -14,7 +18,31 @@ use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontStyle,
 };
+use std::borrow::Cow;
 use std::sync::OnceLock;
+
+/// `text` with the hyphen of every negative number (a `-` before a digit, not after a letter or
+/// digit) replaced by a true minus.
+pub(crate) fn true_minus(text: &str) -> Cow<'_, str> {
+    if !text.contains('-') {
+        return Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 4);
+    for (k, &c) in chars.iter().enumerate() {
+        let before = k.checked_sub(1).map(|i| chars[i]);
+        let after = chars.get(k + 1);
+        if c == '-'
+            && after.is_some_and(|a| a.is_ascii_digit() || *a == '.')
+            && !before.is_some_and(|b| b.is_alphanumeric() || b == '.' || b == '_')
+        {
+            out.push('−');
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// The three faces of the embedded font.
 struct Faces {
@@ -72,22 +100,44 @@ fn layout(style: FontStyle, size: f64, text: &str) -> (i32, i32) {
     )
 }
 
-/// A bitmap backend whose text is set by [`GlyphText::draw_text`].
-pub(crate) struct GlyphText<B>(pub B);
+/// A backend whose text has true minus signs and, with `glyphs` (bitmap backends), is set by
+/// [`GlyphText::draw_text`] rather than by plotters.
+pub(crate) struct GlyphText<B> {
+    pub inner: B,
+    pub glyphs: bool,
+}
+
+impl<B> GlyphText<B> {
+    /// Text set here (bitmap backends).
+    pub(crate) fn bitmap(inner: B) -> Self {
+        Self {
+            inner,
+            glyphs: true,
+        }
+    }
+
+    /// Text left to the backend, with true minus signs (SVG).
+    pub(crate) fn vector(inner: B) -> Self {
+        Self {
+            inner,
+            glyphs: false,
+        }
+    }
+}
 
 impl<B: DrawingBackend> DrawingBackend for GlyphText<B> {
     type ErrorType = B::ErrorType;
 
     fn get_size(&self) -> (u32, u32) {
-        self.0.get_size()
+        self.inner.get_size()
     }
 
     fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.ensure_prepared()
+        self.inner.ensure_prepared()
     }
 
     fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.present()
+        self.inner.present()
     }
 
     fn draw_pixel(
@@ -95,7 +145,7 @@ impl<B: DrawingBackend> DrawingBackend for GlyphText<B> {
         point: BackendCoord,
         color: BackendColor,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_pixel(point, color)
+        self.inner.draw_pixel(point, color)
     }
 
     fn draw_line<S: BackendStyle>(
@@ -104,7 +154,7 @@ impl<B: DrawingBackend> DrawingBackend for GlyphText<B> {
         to: BackendCoord,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_line(from, to, style)
+        self.inner.draw_line(from, to, style)
     }
 
     fn draw_rect<S: BackendStyle>(
@@ -114,7 +164,7 @@ impl<B: DrawingBackend> DrawingBackend for GlyphText<B> {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_rect(upper_left, bottom_right, style, fill)
+        self.inner.draw_rect(upper_left, bottom_right, style, fill)
     }
 
     fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -122,7 +172,7 @@ impl<B: DrawingBackend> DrawingBackend for GlyphText<B> {
         path: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_path(path, style)
+        self.inner.draw_path(path, style)
     }
 
     fn draw_circle<S: BackendStyle>(
@@ -132,7 +182,7 @@ impl<B: DrawingBackend> DrawingBackend for GlyphText<B> {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.draw_circle(center, radius, style, fill)
+        self.inner.draw_circle(center, radius, style, fill)
     }
 
     fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
@@ -140,7 +190,7 @@ impl<B: DrawingBackend> DrawingBackend for GlyphText<B> {
         vert: I,
         style: &S,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.fill_polygon(vert, style)
+        self.inner.fill_polygon(vert, style)
     }
 
     fn blit_bitmap(
@@ -149,7 +199,7 @@ impl<B: DrawingBackend> DrawingBackend for GlyphText<B> {
         size: (u32, u32),
         src: &[u8],
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        self.0.blit_bitmap(pos, size, src)
+        self.inner.blit_bitmap(pos, size, src)
     }
 
     fn estimate_text_size<S: BackendTextStyle>(
@@ -157,7 +207,11 @@ impl<B: DrawingBackend> DrawingBackend for GlyphText<B> {
         text: &str,
         style: &S,
     ) -> Result<(u32, u32), DrawingErrorKind<Self::ErrorType>> {
-        let (w, h) = layout(style.style(), style.size(), text);
+        let text = true_minus(text);
+        if !self.glyphs {
+            return self.inner.estimate_text_size(&text, style);
+        }
+        let (w, h) = layout(style.style(), style.size(), &text);
         Ok((w.max(0) as u32, h.max(0) as u32))
     }
 
@@ -167,12 +221,16 @@ impl<B: DrawingBackend> DrawingBackend for GlyphText<B> {
         style: &S,
         pos: BackendCoord,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+        let text = true_minus(text);
+        if !self.glyphs {
+            return self.inner.draw_text(&text, style, pos);
+        }
         let colour = style.color();
         if colour.alpha == 0.0 {
             return Ok(());
         }
         let size = style.size();
-        let (width, height) = layout(style.style(), size, text);
+        let (width, height) = layout(style.style(), size, &text);
         // Anchor and rotation as plotters applies them to its layout box.
         let dx = match style.anchor().h_pos {
             HPos::Left => 0,
@@ -189,7 +247,7 @@ impl<B: DrawingBackend> DrawingBackend for GlyphText<B> {
         // Capitals and digits centred in the box; descenders hang below it.
         let cap = 0.626 * size as f32;
         let baseline = 0.5 * (height as f32 + cap);
-        let (w, h) = self.0.get_size();
+        let (w, h) = self.inner.get_size();
         let mut pen = 0.0f32;
         let mut prev = None;
         let mut pixels = Vec::new();
@@ -219,7 +277,7 @@ impl<B: DrawingBackend> DrawingBackend for GlyphText<B> {
                 let (x, y) = transform.transform(x + dx, y + dy);
                 let (x, y) = (pos.0 + x, pos.1 + y);
                 if x >= 0 && y >= 0 && x < w as i32 && y < h as i32 {
-                    self.0.draw_pixel(
+                    self.inner.draw_pixel(
                         (x, y),
                         BackendColor {
                             alpha: colour.alpha * f64::from(coverage),
@@ -244,7 +302,8 @@ mod tests {
         let (w, h) = (200u32, 40u32);
         let mut buf = vec![255u8; (w * h * 3) as usize];
         {
-            let root = GlyphText(BitMapBackend::with_buffer(&mut buf, (w, h))).into_drawing_area();
+            let root = GlyphText::bitmap(BitMapBackend::with_buffer(&mut buf, (w, h)))
+                .into_drawing_area();
             root.draw(&Text::new(
                 text.to_string(),
                 (10, 8),
@@ -274,6 +333,13 @@ mod tests {
             }
         }
         gaps
+    }
+
+    #[test]
+    fn negative_numbers_get_a_true_minus() {
+        assert_eq!(true_minus("-1.5"), "−1.5");
+        assert_eq!(true_minus("[-2, -0.5]"), "[−2, −0.5]");
+        assert_eq!(true_minus("12-60 months, 1e-6, do-no-harm, x-1"), "12-60 months, 1e-6, do-no-harm, x-1");
     }
 
     #[test]

@@ -86,7 +86,7 @@ pub(crate) fn save(figure: &impl Figure, dir: &Path, name: &str) -> Result<Strin
     let size = figure.size();
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let root = GlyphText::vector(SVGBackend::with_string(&mut svg, size)).into_drawing_area();
         figure
             .draw(&root)
             .map_err(|e| anyhow::anyhow!("{e}"))
@@ -99,7 +99,7 @@ pub(crate) fn save(figure: &impl Figure, dir: &Path, name: &str) -> Result<Strin
         .with_context(|| format!("cannot write {name}.svg"))?;
     let png = dir.join(format!("{name}.png"));
     {
-        let root = GlyphText(BitMapBackend::new(&png, size)).into_drawing_area();
+        let root = GlyphText::bitmap(BitMapBackend::new(&png, size)).into_drawing_area();
         figure
             .draw(&root)
             .map_err(|e| anyhow::anyhow!("{e}"))

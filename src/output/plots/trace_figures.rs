@@ -342,7 +342,8 @@ pub fn write_trace_animation(
     for t in (0..last).step_by(step) {
         {
             let root =
-                super::GlyphText(BitMapBackend::with_buffer(&mut pixels, GIF_SIZE)).into_drawing_area();
+                super::GlyphText::bitmap(BitMapBackend::with_buffer(&mut pixels, GIF_SIZE))
+                    .into_drawing_area();
             draw_frame(&root, scenario, regime, trace, t)
                 .map_err(|e| anyhow::anyhow!("{e}"))
                 .context("cannot draw animation.gif")?;
