@@ -88,12 +88,19 @@ fn signed_with(outcome: &str, x: f64, extra: usize) -> String {
 /// (the interval excludes zero) is decided on the unrounded bounds; when it holds, the bounds
 /// are shown with as many more decimals as it takes (up to four) for neither to read as zero,
 /// so that a bold interval never shows a zero bound.
-pub(crate) fn difference_text(outcome: &str, x: f64, lo: f64, hi: f64) -> (String, String, String, bool) {
+pub(crate) fn difference_text(
+    outcome: &str,
+    x: f64,
+    lo: f64,
+    hi: f64,
+) -> (String, String, String, bool) {
     let clear = lo > 0.0 || hi < 0.0;
     let is_zero = |s: &str| !s.starts_with(['+', '−']);
     let extra = if clear {
         (0..=4)
-            .find(|&k| !is_zero(&signed_with(outcome, lo, k)) && !is_zero(&signed_with(outcome, hi, k)))
+            .find(|&k| {
+                !is_zero(&signed_with(outcome, lo, k)) && !is_zero(&signed_with(outcome, hi, k))
+            })
             .unwrap_or(4)
     } else {
         0
@@ -280,7 +287,10 @@ mod tests {
         // Excludes zero, but its low bound rounds to 0.00: more decimals.
         let (x, lo, hi, clear) = difference_text("final_trust_party", 0.004, 0.0012, 0.0068);
         assert!(clear);
-        assert_eq!((x.as_str(), lo.as_str(), hi.as_str()), ("+0.004", "+0.001", "+0.007"));
+        assert_eq!(
+            (x.as_str(), lo.as_str(), hi.as_str()),
+            ("+0.004", "+0.001", "+0.007")
+        );
         // Includes zero: not clear, default precision.
         let (_, lo, hi, clear) = difference_text("final_trust_party", 0.004, -0.0012, 0.0068);
         assert!(!clear);
@@ -288,6 +298,9 @@ mod tests {
         // Shares in pp.
         let (x, lo, hi, clear) = difference_text("agreement", -0.0004, -0.0007, -0.0001);
         assert!(clear);
-        assert_eq!((x.as_str(), lo.as_str(), hi.as_str()), ("−0.04 pp", "−0.07 pp", "−0.01 pp"));
+        assert_eq!(
+            (x.as_str(), lo.as_str(), hi.as_str()),
+            ("−0.04 pp", "−0.07 pp", "−0.01 pp")
+        );
     }
 }

@@ -206,18 +206,13 @@ pub fn chronicle(
     for (t, snap) in trace.snapshots.iter().enumerate() {
         let month = t as u32 + 1;
         // Talks told before the month's first event, so that the story stays in order.
-        let this_month = trace.events[next..]
-            .iter()
-            .take_while(|e| e.month <= month);
+        let this_month = trace.events[next..].iter().take_while(|e| e.month <= month);
         for e in this_month {
             let visible = match e.kind {
-                EventKind::Proposal => {
+                EventKind::Proposal | EventKind::Setback => {
                     two(e.before.unwrap_or(0.0)) != two(e.after.unwrap_or(0.0))
                 }
-                EventKind::Setback
-                | EventKind::ForumClosed
-                | EventKind::PartyJoined
-                | EventKind::PartySwitched => true,
+                EventKind::ForumClosed | EventKind::PartyJoined | EventKind::PartySwitched => true,
                 _ => false,
             };
             if visible {
@@ -348,6 +343,10 @@ impl<'a> Progress<'a> {
                 t.shown = a;
             }
             EventKind::Setback => {
+                if two(a) == two(b) {
+                    self.tables[f].value = a;
+                    return false;
+                }
                 self.flush(s, names, f);
                 let t = &mut self.tables[f];
                 t.value = a;

@@ -302,8 +302,8 @@ mod tests {
         let (w, h) = (200u32, 40u32);
         let mut buf = vec![255u8; (w * h * 3) as usize];
         {
-            let root = GlyphText::bitmap(BitMapBackend::with_buffer(&mut buf, (w, h)))
-                .into_drawing_area();
+            let root =
+                GlyphText::bitmap(BitMapBackend::with_buffer(&mut buf, (w, h))).into_drawing_area();
             root.draw(&Text::new(
                 text.to_string(),
                 (10, 8),
@@ -339,7 +339,10 @@ mod tests {
     fn negative_numbers_get_a_true_minus() {
         assert_eq!(true_minus("-1.5"), "−1.5");
         assert_eq!(true_minus("[-2, -0.5]"), "[−2, −0.5]");
-        assert_eq!(true_minus("12-60 months, 1e-6, do-no-harm, x-1"), "12-60 months, 1e-6, do-no-harm, x-1");
+        assert_eq!(
+            true_minus("12-60 months, 1e-6, do-no-harm, x-1"),
+            "12-60 months, 1e-6, do-no-harm, x-1"
+        );
     }
 
     #[test]

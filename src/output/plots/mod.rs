@@ -18,7 +18,7 @@ pub use benchmark_figure::write_benchmark_figure;
 pub use run_figures::{RUN_FIGURES, write_run_figures};
 pub use sobol_figure::write_sobol_figure;
 pub use sweep_figures::write_sweep_figures;
-pub use trace_figures::{write_trace_animation, write_trace_timeline};
+pub use trace_figures::{frame_months, legend_kinds, write_trace_animation, write_trace_timeline};
 pub use validation_figure::write_validation_figure;
 
 use anyhow::{Context, Result};

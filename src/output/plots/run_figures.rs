@@ -204,7 +204,12 @@ impl Figure for SeriesFigure<'_> {
                 .label_style(text(19.0))
                 .light_line_style(WHITE.mix(0.0))
                 .draw()?;
-            mark_horizon(&mut chart, self.results.horizon, panel.months, (y_min, y_max))?;
+            mark_horizon(
+                &mut chart,
+                self.results.horizon,
+                panel.months,
+                (y_min, y_max),
+            )?;
             for (r, name) in self.results.regime_names.iter().enumerate() {
                 let colour = regime_colour(name, r);
                 let band: Vec<(f64, f64)> = series[r]
@@ -343,7 +348,10 @@ impl OutcomesFigure<'_> {
 
 impl Figure for OutcomesFigure<'_> {
     fn size(&self) -> (u32, u32) {
-        (1160, 60 + self.row_height() * self.shown().len().max(1) as u32)
+        (
+            1160,
+            60 + self.row_height() * self.shown().len().max(1) as u32,
+        )
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
@@ -446,7 +454,10 @@ impl OutcomesFigure<'_> {
                 format!("{x:.1}")
             };
             // No "-0" or "-0.0": a zero has no sign, and a negative value a true minus.
-            if s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+            if s.trim_start_matches('-')
+                .chars()
+                .all(|c| c == '0' || c == '.')
+            {
                 s.trim_start_matches('-').to_string()
             } else {
                 s.replace('-', "−")

@@ -569,7 +569,8 @@ where
         let (width, height) = root.dim_in_pixel();
         let cost = |&(lx, ly): &(i32, i32)| {
             let r = ((lx - 2, ly - 2), (lx + w + 2, ly + h + 2));
-            let outside = lx < 4 || ly < 60 || lx + w > width as i32 - 4 || ly + h > height as i32 - 70;
+            let outside =
+                lx < 4 || ly < 60 || lx + w > width as i32 - 4 || ly + h > height as i32 - 70;
             taken.iter().map(|o| overlap(&r, o)).sum::<i32>() + if outside { 1_000_000 } else { 0 }
         };
         let (lx, ly) = places
@@ -715,11 +716,18 @@ where
                     20
                 }
                 Key::Party => {
-                    root.draw(&Rectangle::new([(x, y - 7), (x + 14, y + 7)], BLACK.filled()))?;
+                    root.draw(&Rectangle::new(
+                        [(x, y - 7), (x + 14, y + 7)],
+                        BLACK.filled(),
+                    ))?;
                     20
                 }
                 Key::Ring => {
-                    root.draw(&Circle::new((x + 10, y), 10, RGBColor(60, 60, 60).stroke_width(3)))?;
+                    root.draw(&Circle::new(
+                        (x + 10, y),
+                        10,
+                        RGBColor(60, 60, 60).stroke_width(3),
+                    ))?;
                     26
                 }
                 Key::Seat => {
