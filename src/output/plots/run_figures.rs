@@ -34,11 +34,10 @@ pub const RUN_FIGURES: [(&str, &str, &str); 5] = [
     (
         "parallel_forums",
         "Parallel processes",
-        "The mean number of tables holding at least one party, over all replicates, during the \
-         negotiation horizon. More than one means parallel processes: parties can turn to another \
+        "The mean number of tables holding at least one party, over all replicates. More than one means parallel processes: parties can turn to another \
          table when pressed, which dilutes every mediator's leverage. Tables close once an \
-         agreement is signed, so curves fall as agreements accumulate. Bands are 95% confidence \
-         intervals.",
+         agreement is signed, so curves fall as agreements accumulate, and every table closes at \
+         the horizon. Bands are 95% confidence intervals.",
     ),
     (
         "outcomes",
