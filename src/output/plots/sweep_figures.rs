@@ -4,8 +4,9 @@
 //!   cumulative violence and forum switches against the parameter, a line per regime with its
 //!   95% band;
 //! - a grid over two parameters: `heatmap_agreement` (the agreement rate per grid cell, a panel
-//!   per regime, one colour scale) and `heatmap_difference` (each regime minus `competitive`,
-//!   in percentage points, on a diverging scale);
+//!   per regime, one colour scale) and `heatmap_difference` (each regime's paired difference
+//!   from `competitive`, in percentage points, on a diverging scale, hatched where its 95%
+//!   interval includes zero); every cell shows ± half its 95% interval under its value;
 //! - a grid over more parameters, or a Latin hypercube: `sweep_scatter` — the agreement rate of
 //!   every point and regime against each parameter;
 //! - Morris: `sensitivity` — μ* against σ of the agreement rate per parameter, a panel per
