@@ -558,7 +558,6 @@ pub fn benchmark_report_html(
     use crate::output::escape;
     use std::fmt::Write;
     let pct = |x: f64| format!("{:.1}%", 100.0 * x);
-    let pp = |x: f64| format!("{:+.1} pp", 100.0 * x).replace('-', "−");
     let reference_name = &strategies[reference(strategies)];
     let mut h = String::new();
     let _ = write!(
@@ -587,13 +586,10 @@ pub fn benchmark_report_html(
     for s in order {
         let diff = match s.difference[1] {
             Some((m, lo, hi)) if s.strategy != *reference_name => {
-                let clear = lo > 0.0 || hi < 0.0;
+                let (m, lo, hi, clear) = crate::output::share_difference_text(m, lo, hi);
                 format!(
-                    "<span class=\"diff{}\">{} [{}, {}]</span>",
+                    "<span class=\"diff{}\">{m} [{lo}, {hi}]</span>",
                     if clear { " clear" } else { "" },
-                    pp(m),
-                    pp(lo),
-                    pp(hi)
                 )
             }
             _ => "(reference)".into(),
@@ -659,8 +655,9 @@ pub fn benchmark_report_html(
         "</tbody>\n</table>\n<p class=\"note\">Bold: the condition's best strategy. Files beside \
          this report: <a href=\"leaderboard.csv\">leaderboard.csv</a>, \
          <a href=\"conditions.csv\">conditions.csv</a> (every measure with intervals), \
-         <a href=\"benchmark_runs.csv\">benchmark_runs.csv</a> (every run), manifest.json, and the \
-         figure as PNG and SVG.</p>\n</body>\n</html>\n",
+         <a href=\"benchmark_runs.csv\">benchmark_runs.csv</a> (every run), \
+         <a href=\"manifest.json\">manifest.json</a>, and the figure as PNG and SVG.</p>\n\
+         </body>\n</html>\n",
     );
     h
 }

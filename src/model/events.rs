@@ -27,6 +27,9 @@ pub enum EventKind {
     Proposal,
     /// A premature move harmed a party; `before`/`after` = its trust in the mover.
     DoNoHarmViolation,
+    /// A table where a party harmed by `actor`'s premature move sits lost ground;
+    /// `before`/`after` = its progress.
+    Setback,
     /// Leverage pressed a party; `before`/`after` = its felt pressure.
     LeverageApplied,
     /// The parties signed at `forum`; `before` = its progress, `after` = the share of the
@@ -61,6 +64,7 @@ impl EventKind {
             Self::PartySwitched => "party_switched",
             Self::Proposal => "proposal",
             Self::DoNoHarmViolation => "do_no_harm_violation",
+            Self::Setback => "setback",
             Self::LeverageApplied => "leverage_applied",
             Self::Agreement => "agreement",
             Self::Relapse => "relapse",

@@ -859,7 +859,15 @@ impl World<'_> {
                 .iter()
                 .any(|p| p.forum == Some(f) && targeted(p))
             {
+                let before = self.forums[f].progress;
                 self.forums[f].progress *= 1.0 - dnh.progress_setback;
+                let after = self.forums[f].progress;
+                self.log(|m| {
+                    Event::new(m, EventKind::Setback)
+                        .actor(j)
+                        .forum(f)
+                        .values(before, after)
+                });
             }
         }
     }

@@ -25,6 +25,12 @@ pub use report::{ReportInfo, escape, report_html};
 pub use target::{Input, OutputTarget, claim};
 pub use trace::{EVENTS_HEADER, chronicle, events_csv};
 
+/// A paired difference of a share and its 95% interval as the reports show it, in pp:
+/// `(mean, low, high, clear)`; see [`report::difference_text`].
+pub fn share_difference_text(x: f64, lo: f64, hi: f64) -> (String, String, String, bool) {
+    report::difference_text("agreement", x, lo, hi)
+}
+
 /// The stylesheet of every report page.
 pub fn report_style() -> &'static str {
     report::STYLE

@@ -49,29 +49,68 @@ pub struct ReportInfo<'a> {
 }
 
 pub(crate) fn value(outcome: &str, x: f64) -> String {
+    value_with(outcome, x, 0)
+}
+
+/// [`value`] with `extra` more decimals.
+fn value_with(outcome: &str, x: f64, extra: usize) -> String {
     if is_proportion(outcome) {
-        format!("{:.1}%", 100.0 * x)
+        format!("{:.*}%", 1 + extra, 100.0 * x)
     } else if x.abs() >= 100.0 {
-        format!("{x:.0}")
+        format!("{x:.extra$}")
     } else if x.abs() >= 10.0 {
-        format!("{x:.1}")
+        format!("{:.*}", 1 + extra, x)
     } else {
-        format!("{x:.2}")
+        format!("{:.*}", 2 + extra, x)
     }
 }
 
-/// A signed difference, with a true minus sign; a value that rounds to zero gets no sign.
-pub(crate) fn signed(outcome: &str, x: f64) -> String {
+/// A signed difference with `extra` more decimals than [`value`] gives, with a true minus
+/// sign; a value that rounds to zero gets no sign.
+fn signed_with(outcome: &str, x: f64, extra: usize) -> String {
     let magnitude = if is_proportion(outcome) {
-        format!("{:.1} pp", 100.0 * x.abs())
+        format!("{:.*} pp", 1 + extra, 100.0 * x.abs())
     } else {
-        value(outcome, x.abs())
+        value_with(outcome, x.abs(), extra)
     };
-    if magnitude.trim_start_matches(['0', '.']).starts_with(' ') || magnitude == "0.00" {
-        // Only zeros before the unit (or no unit): zero at this precision.
+    if magnitude
+        .trim_end_matches(" pp")
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        // Only zeros: zero at this precision.
         return magnitude;
     }
     format!("{}{magnitude}", if x < 0.0 { "−" } else { "+" })
+}
+
+/// A paired difference and its 95% interval as shown: `(mean, low, high, clear)`. `clear`
+/// (the interval excludes zero) is decided on the unrounded bounds; when it holds, the bounds
+/// are shown with as many more decimals as it takes (up to four) for neither to read as zero,
+/// so that a bold interval never shows a zero bound.
+pub(crate) fn difference_text(
+    outcome: &str,
+    x: f64,
+    lo: f64,
+    hi: f64,
+) -> (String, String, String, bool) {
+    let clear = lo > 0.0 || hi < 0.0;
+    let is_zero = |s: &str| !s.starts_with(['+', '−']);
+    let extra = if clear {
+        (0..=4)
+            .find(|&k| {
+                !is_zero(&signed_with(outcome, lo, k)) && !is_zero(&signed_with(outcome, hi, k))
+            })
+            .unwrap_or(4)
+    } else {
+        0
+    };
+    (
+        signed_with(outcome, x, extra),
+        signed_with(outcome, lo, extra),
+        signed_with(outcome, hi, extra),
+        clear,
+    )
 }
 
 /// A table cell: the mean with its 95% interval (Wilson for shares, Student t otherwise) and,
@@ -100,14 +139,11 @@ pub(crate) fn estimate_cell(
     if let Some(d) = difference
         && let (Some(x), Some((lo, hi))) = (d.mean(), d.ci95())
     {
-        let clear = lo > 0.0 || hi < 0.0;
+        let (x, lo, hi, clear) = difference_text(outcome, x, lo, hi);
         let _ = write!(
             cell,
-            "<br><span class=\"diff{}\">Δ {} [{}, {}]</span>",
+            "<br><span class=\"diff{}\">Δ {x} [{lo}, {hi}]</span>",
             if clear { " clear" } else { "" },
-            signed(outcome, x),
-            signed(outcome, lo),
-            signed(outcome, hi)
         );
     }
     cell
@@ -139,7 +175,8 @@ fn summary_table(results: &Results) -> String {
         s,
         "<p class=\"note\">Each cell: mean and 95% confidence interval (Wilson for shares, \
          Student t otherwise). Δ: paired difference from <b>{}</b> over the same simulated \
-         conflicts, with its 95% interval; bold when the interval excludes zero. The month of \
+         conflicts, with its 95% interval, in percentage points (pp) for shares; bold when the interval \
+         excludes zero (shown with more decimals when needed to tell it from zero). The month of \
          agreement and relapse after an agreement are over replicates that reached an agreement \
          (differences over replicates where both regimes did).</p>",
         escape(reference)
@@ -208,22 +245,31 @@ pub fn report_html(info: &ReportInfo, results: &Results, figures: &[(String, Str
         };
         let _ = write!(
             html,
-            "<h2>{}</h2>\n<figure id=\"{stem}\">\n{svg}\n<figcaption>{}</figcaption>\n</figure>\n",
+            "<h2>{}</h2>\n<figure id=\"{stem}\">\n{svg}\n<figcaption>{} <span class=\"note\">\
+             (<a href=\"{stem}.png\">{stem}.png</a>, <a href=\"{stem}.svg\">{stem}.svg</a>)\
+             </span></figcaption>\n</figure>\n",
             escape(heading),
             escape(caption),
         );
     }
     html.push_str(
-        "<p class=\"note\">Files beside this report: runs.csv (one row per run), \
-         timeseries.csv, summary.csv, manifest.json (how to reproduce), and every figure as PNG \
-         and SVG.</p>\n</body>\n</html>\n",
+        "<p class=\"note\">Files beside this report: <a href=\"runs.csv\">runs.csv</a> (one \
+         row per run), <a href=\"timeseries.csv\">timeseries.csv</a> (per regime and month), \
+         <a href=\"summary.csv\">summary.csv</a> (every outcome with its interval and paired \
+         difference), <a href=\"manifest.json\">manifest.json</a> (how to reproduce), and every \
+         figure as PNG and SVG (linked under each). Columns are documented in peacesim's \
+         output/README.md.</p>\n</body>\n</html>\n",
     );
     html
 }
 
 #[cfg(test)]
 mod tests {
-    use super::signed;
+    use super::{difference_text, signed_with};
+
+    fn signed(outcome: &str, x: f64) -> String {
+        signed_with(outcome, x, 0)
+    }
 
     #[test]
     fn differences_carry_a_true_minus_and_zero_no_sign() {
@@ -234,5 +280,27 @@ mod tests {
         assert_eq!(signed("cumulative_violence", -0.001), "0.00");
         assert_eq!(signed("cumulative_violence", -12.34), "−12.3");
         assert_eq!(signed("cumulative_violence", 3.0), "+3.00");
+    }
+
+    #[test]
+    fn bold_intervals_never_show_a_zero_bound() {
+        // Excludes zero, but its low bound rounds to 0.00: more decimals.
+        let (x, lo, hi, clear) = difference_text("final_trust_party", 0.004, 0.0012, 0.0068);
+        assert!(clear);
+        assert_eq!(
+            (x.as_str(), lo.as_str(), hi.as_str()),
+            ("+0.004", "+0.001", "+0.007")
+        );
+        // Includes zero: not clear, default precision.
+        let (_, lo, hi, clear) = difference_text("final_trust_party", 0.004, -0.0012, 0.0068);
+        assert!(!clear);
+        assert_eq!((lo.as_str(), hi.as_str()), ("0.00", "+0.01"));
+        // Shares in pp.
+        let (x, lo, hi, clear) = difference_text("agreement", -0.0004, -0.0007, -0.0001);
+        assert!(clear);
+        assert_eq!(
+            (x.as_str(), lo.as_str(), hi.as_str()),
+            ("−0.04 pp", "−0.07 pp", "−0.01 pp")
+        );
     }
 }

@@ -248,7 +248,7 @@ pub fn sweep_report_html(
         "<p class=\"note\">Each cell: the share of runs that reached an agreement with its 95% \
          interval (Wilson); Δ: the paired difference from <b>{}</b> at the same point, with its \
          95% interval, bold when it excludes zero.{} Every outcome of every point, with paired \
-         differences, is in sweep_summary.csv.</p>",
+         differences, is in <a href=\"sweep_summary.csv\">sweep_summary.csv</a>.</p>",
         escape(reference),
         if shown < plan.points.len() {
             format!(
@@ -307,7 +307,7 @@ pub fn sweep_report_html(
             "</tbody>\n</table>\n<p class=\"note\">In agreement-rate units (0–1) per full range \
              of the parameter (Morris 1991; Campolongo et al. 2007): μ* ranks importance, μ \
              gives the direction, σ large against μ* means interactions or non-linearity. Every \
-             outcome is in sensitivity.csv.</p>\n",
+             outcome is in <a href=\"sensitivity.csv\">sensitivity.csv</a>.</p>\n",
         );
     }
 
@@ -347,7 +347,7 @@ pub fn sweep_report_html(
              interactions (ST, Jansen 1999), with bootstrap 95% intervals. Replicate noise in \
              each point's mean adds variance no parameter explains, so indices are lower than \
              with exact outputs; more replicates reduce it. Every outcome is in \
-             sensitivity.csv.</p>\n",
+             <a href=\"sensitivity.csv\">sensitivity.csv</a>.</p>\n",
         );
     }
 
@@ -357,7 +357,8 @@ pub fn sweep_report_html(
         .collect();
     let _ = write!(
         html,
-        "<p class=\"note\">Files beside this report: {}, manifest.json (how to reproduce), and \
+        "<p class=\"note\">Files beside this report: {}, <a href=\"manifest.json\">manifest.json</a> \
+         (how to reproduce), and \
          every figure as PNG and SVG. Columns are documented in peacesim's output/README.md.</p>\n\
          </body>\n</html>\n",
         links.join(", ")

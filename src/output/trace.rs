@@ -64,7 +64,7 @@ fn describe(names: &Names, e: &Event) -> String {
                     format!("{actor}'s representative is succeeded")
                 }
             };
-            if (b - a).abs() < 0.005 {
+            if format!("{b:.2}") == format!("{a:.2}") {
                 format!("{who}; the parties' mean trust in {actor} stays at {a:.2}")
             } else {
                 format!(
@@ -96,6 +96,11 @@ fn describe(names: &Names, e: &Event) -> String {
         EventKind::Proposal => {
             format!("{actor} makes a well-timed proposal; progress at its table {b:.2} → {a:.2}")
         }
+        EventKind::Setback => format!(
+            "{} loses ground after {actor}'s premature move harmed a party there: progress \
+             {b:.2} → {a:.2}",
+            names.table(e.forum)
+        ),
         EventKind::DoNoHarmViolation => format!(
             "{actor} makes a premature move; {party}'s trust in {actor} falls from {b:.2} to {a:.2}"
         ),
@@ -185,19 +190,59 @@ pub fn chronicle(
             .collect::<Vec<_>>()
             .join(", ")
     );
+    let _ = writeln!(
+        s,
+        "Progress at a table (0–1) builds in monthly talks while parties attend and jumps with \
+         well-timed proposals; a premature move sets back the tables where the harmed parties \
+         sit, and a table that closes loses its progress. A table without every party gets no \
+         further than {:.2}; signing needs {:.2}.\n",
+        scenario.forums.partial_table_cap, scenario.forums.signing_progress
+    );
     let quiet = quiet_tables(trace);
     let quiet_count = quiet.iter().filter(|&&q| q).count() / 2;
+    let mut story = Progress::new(scenario, trace);
     let mut leverage = 0usize;
-    for (k, e) in trace.events.iter().enumerate() {
-        if e.kind == EventKind::LeverageApplied {
-            leverage += 1;
-            continue;
+    let mut next = 0;
+    for (t, snap) in trace.snapshots.iter().enumerate() {
+        let month = t as u32 + 1;
+        // Talks told before the month's first event, so that the story stays in order.
+        let this_month = trace.events[next..].iter().take_while(|e| e.month <= month);
+        for e in this_month {
+            let visible = match e.kind {
+                EventKind::Proposal | EventKind::Setback => {
+                    two(e.before.unwrap_or(0.0)) != two(e.after.unwrap_or(0.0))
+                }
+                EventKind::ForumClosed | EventKind::PartyJoined | EventKind::PartySwitched => true,
+                _ => false,
+            };
+            if visible {
+                for f in [e.forum, e.from_forum].into_iter().flatten() {
+                    story.flush(&mut s, &names, f);
+                }
+            }
         }
-        if quiet[k] {
-            continue;
+        while let Some(e) = trace.events.get(next).filter(|e| e.month <= month) {
+            let k = next;
+            next += 1;
+            if e.kind == EventKind::LeverageApplied {
+                leverage += 1;
+                continue;
+            }
+            if quiet[k] {
+                continue;
+            }
+            if !story.before_event(&mut s, &names, e) {
+                continue;
+            }
+            let _ = writeln!(s, "month {:>3}: {}", e.month, describe(&names, e));
         }
+        story.after_month(&mut s, &names, snap);
+    }
+    // Events after the last snapshot (none in a complete trace).
+    for e in &trace.events[next..] {
         let _ = writeln!(s, "month {:>3}: {}", e.month, describe(&names, e));
     }
+    story.flush_all(&mut s, &names);
     let o = &trace.outcome;
     let _ = writeln!(s);
     match (o.agreement_month, o.relapse_month) {
@@ -233,6 +278,195 @@ pub fn chronicle(
         );
     }
     s
+}
+
+/// What the chronicle has told of one table's progress.
+#[derive(Clone, Default)]
+struct Table {
+    open: bool,
+    /// Progress now (as far as the chronicle has followed it).
+    value: f64,
+    /// Progress as last told.
+    shown: f64,
+    /// Months of talks since it was last told: first and last month with a gain.
+    run: Option<(u32, u32)>,
+    /// Parties at the table in the last month of the run, and whether that is every party.
+    seated: Vec<usize>,
+    complete: bool,
+    /// The chronicle said the table is at the cap of an incomplete table.
+    capped: bool,
+}
+
+/// Narrates how progress builds at each table: gains from talks (the progress a month's
+/// snapshot shows beyond what events explain) are told as runs of months, before the next
+/// event at that table; proposals that change nothing are left out.
+struct Progress<'a> {
+    scenario: &'a Scenario,
+    tables: Vec<Table>,
+}
+
+fn two(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+impl<'a> Progress<'a> {
+    fn new(scenario: &'a Scenario, _trace: &Trace) -> Self {
+        Self {
+            scenario,
+            tables: vec![Table::default(); scenario.third_parties.len()],
+        }
+    }
+
+    /// Handles an event before it is told; false when it should not be told (a proposal that
+    /// changed nothing visible).
+    fn before_event(&mut self, s: &mut String, names: &Names, e: &Event) -> bool {
+        let Some(f) = e.forum.filter(|&f| f < self.tables.len()) else {
+            return true;
+        };
+        let (b, a) = (e.before.unwrap_or(0.0), e.after.unwrap_or(0.0));
+        match e.kind {
+            EventKind::ForumOpened => {
+                self.tables[f] = Table {
+                    open: true,
+                    ..Table::default()
+                };
+            }
+            EventKind::Proposal => {
+                let t = &mut self.tables[f];
+                if two(a) == two(b) {
+                    t.value = a;
+                    return false;
+                }
+                self.flush(s, names, f);
+                let t = &mut self.tables[f];
+                t.value = a;
+                t.shown = a;
+            }
+            EventKind::Setback => {
+                if two(a) == two(b) {
+                    self.tables[f].value = a;
+                    return false;
+                }
+                self.flush(s, names, f);
+                let t = &mut self.tables[f];
+                t.value = a;
+                t.shown = a;
+                t.capped = false;
+            }
+            EventKind::Agreement => {
+                // This month's talks came before the signing.
+                let t = &mut self.tables[f];
+                if b > t.value + 1e-12 {
+                    t.run = Some((t.run.map_or(e.month, |r| r.0), e.month));
+                    t.value = b;
+                }
+                self.flush(s, names, f);
+                // Signed: the table's work is done, not lost, when it closes.
+                self.tables[f] = Table::default();
+            }
+            EventKind::ForumClosed => {
+                self.flush(s, names, f);
+                let t = std::mem::take(&mut self.tables[f]);
+                if t.open && two(t.value) != two(0.0) {
+                    let _ = writeln!(
+                        s,
+                        "month {:>3}: {} closes; the progress made there ({}) is lost",
+                        e.month,
+                        names.table(Some(f)),
+                        two(t.value)
+                    );
+                    return false;
+                }
+            }
+            _ => {}
+        }
+        true
+    }
+
+    /// Follows the month's snapshot: progress beyond what the events explain came from talks.
+    fn after_month(&mut self, s: &mut String, names: &Names, snap: &crate::model::Snapshot) {
+        let np = snap.party_forum.len() as u32;
+        let cap = self.scenario.forums.partial_table_cap;
+        for f in 0..self.tables.len() {
+            let open = snap.forum_open.get(f).copied().unwrap_or(false);
+            if !open {
+                if self.tables[f].open {
+                    self.flush(s, names, f);
+                    self.tables[f] = Table::default();
+                }
+                continue;
+            }
+            let now = snap.progress.get(f).copied().unwrap_or(0.0);
+            let seated: Vec<usize> = (0..np as usize)
+                .filter(|&i| snap.party_forum[i] == Some(f))
+                .collect();
+            if now > self.tables[f].value + 1e-12 {
+                // Talks with other parties present are a new chapter.
+                if self.tables[f].run.is_some() && self.tables[f].seated != seated {
+                    self.flush(s, names, f);
+                }
+                let t = &mut self.tables[f];
+                t.run = Some((t.run.map_or(snap.month, |r| r.0), snap.month));
+                t.complete = seated.len() as u32 == np;
+                t.seated = seated;
+            }
+            let t = &mut self.tables[f];
+            t.open = true;
+            t.value = now;
+            // Reaching an incomplete table's cap is worth telling at once.
+            if !t.capped && t.run.is_some() && !t.complete && now >= cap - 1e-9 {
+                self.flush(s, names, f);
+            }
+        }
+    }
+
+    /// Tells the talks since the table's progress was last told, if they moved it visibly.
+    fn flush(&mut self, s: &mut String, names: &Names, f: usize) {
+        let cap = self.scenario.forums.partial_table_cap;
+        let np = self.scenario.parties.len() as u32;
+        let t = &mut self.tables[f];
+        let Some((first, last)) = t.run.take() else {
+            return;
+        };
+        if two(t.value) == two(t.shown) {
+            return;
+        }
+        let when = if first == last {
+            format!("month {first:>3}")
+        } else {
+            format!("months {first}–{last}")
+        };
+        let who = if t.complete {
+            if np == 2 {
+                "both parties there".to_string()
+            } else {
+                "every party there".to_string()
+            }
+        } else {
+            let seated: Vec<&str> = t.seated.iter().map(|&i| names.party(Some(i))).collect();
+            format!("only {} there", seated.join(" and "))
+        };
+        let mut line = format!(
+            "{when}: talks at {} ({who}) build progress {} → {}",
+            names.table(Some(f)),
+            two(t.shown),
+            two(t.value)
+        );
+        if !t.complete && t.value >= cap - 1e-9 {
+            line.push_str(&format!(
+                " — as far as a table without every party can go ({cap:.2})"
+            ));
+            t.capped = true;
+        }
+        let _ = writeln!(s, "{line}");
+        t.shown = t.value;
+    }
+
+    fn flush_all(&mut self, s: &mut String, names: &Names) {
+        for f in 0..self.tables.len() {
+            self.flush(s, names, f);
+        }
+    }
 }
 
 /// Marks the opening and closing events of tables no party ever attended: initiatives that

@@ -20,6 +20,7 @@ mod custom_regime;
 mod errors;
 mod example_regime_sweep;
 mod figures;
+mod first_hour;
 mod invariants;
 mod output_safety;
 mod pairing;

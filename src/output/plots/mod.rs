@@ -2,9 +2,11 @@
 //!
 //! Every figure is written as PNG and SVG. Text is drawn with the DejaVu Sans fonts embedded
 //! in the binary (the `dejavu` crate), registered once per process: no system fonts or
-//! libraries are needed. Each regime has one colour in every figure ([`regime_colour`]).
+//! libraries are needed. Bitmap text is set by [`GlyphText`], which places glyphs where the
+//! font puts them (plotters' own bitmap text misplaced them). Each regime has one colour in every figure ([`regime_colour`]).
 
 mod benchmark_figure;
+mod bitmap_text;
 mod gif_writer;
 mod run_figures;
 mod sobol_figure;
@@ -16,10 +18,11 @@ pub use benchmark_figure::write_benchmark_figure;
 pub use run_figures::{RUN_FIGURES, write_run_figures};
 pub use sobol_figure::write_sobol_figure;
 pub use sweep_figures::write_sweep_figures;
-pub use trace_figures::{write_trace_animation, write_trace_timeline};
+pub use trace_figures::{frame_months, legend_kinds, write_trace_animation, write_trace_timeline};
 pub use validation_figure::write_validation_figure;
 
 use anyhow::{Context, Result};
+pub(crate) use bitmap_text::GlyphText;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
@@ -83,7 +86,7 @@ pub(crate) fn save(figure: &impl Figure, dir: &Path, name: &str) -> Result<Strin
     let size = figure.size();
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let root = GlyphText::vector(SVGBackend::with_string(&mut svg, size)).into_drawing_area();
         figure
             .draw(&root)
             .map_err(|e| anyhow::anyhow!("{e}"))
@@ -96,7 +99,7 @@ pub(crate) fn save(figure: &impl Figure, dir: &Path, name: &str) -> Result<Strin
         .with_context(|| format!("cannot write {name}.svg"))?;
     let png = dir.join(format!("{name}.png"));
     {
-        let root = BitMapBackend::new(&png, size).into_drawing_area();
+        let root = GlyphText::bitmap(BitMapBackend::new(&png, size)).into_drawing_area();
         figure
             .draw(&root)
             .map_err(|e| anyhow::anyhow!("{e}"))

@@ -4,8 +4,9 @@
 //!   cumulative violence and forum switches against the parameter, a line per regime with its
 //!   95% band;
 //! - a grid over two parameters: `heatmap_agreement` (the agreement rate per grid cell, a panel
-//!   per regime, one colour scale) and `heatmap_difference` (each regime minus `competitive`,
-//!   in percentage points, on a diverging scale);
+//!   per regime, one colour scale) and `heatmap_difference` (each regime's paired difference
+//!   from `competitive`, in percentage points, on a diverging scale, hatched where its 95%
+//!   interval includes zero); every cell shows ± half its 95% interval under its value;
 //! - a grid over more parameters, or a Latin hypercube: `sweep_scatter` — the agreement rate of
 //!   every point and regime against each parameter;
 //! - Morris: `sensitivity` — μ* against σ of the agreement rate per parameter, a panel per
@@ -357,7 +358,8 @@ where
     Ok(())
 }
 
-/// The heading, a line of explanation under it, and the rest of the figure.
+/// The heading, lines of explanation under it (one per `\n` in `note`), and the rest of the
+/// figure.
 pub(super) fn headed<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     heading: &str,
@@ -368,7 +370,11 @@ where
 {
     root.fill(&WHITE)?;
     let body = root.margin(8, 0, 0, 0).titled(heading, title(26.0))?;
-    Ok(body.titled(note, text(18.0).color(&BLACK.mix(0.75)))?)
+    let mut body = body;
+    for line in note.split('\n') {
+        body = body.titled(line, text(18.0).color(&BLACK.mix(0.75)))?;
+    }
+    Ok(body)
 }
 
 // ---- one parameter: outcome curves -----------------------------------------------------------
@@ -607,11 +613,39 @@ impl Scale {
     }
 }
 
+/// A heatmap cell: the estimate and its 95% interval (display units).
+#[derive(Clone, Copy)]
+struct Cell {
+    value: f64,
+    lo: f64,
+    hi: f64,
+}
+
+impl Cell {
+    fn from(e: [f64; 3]) -> Self {
+        Self {
+            value: e[0],
+            lo: e[1],
+            hi: e[2],
+        }
+    }
+
+    /// Half the width of the 95% interval.
+    fn half_width(self) -> f64 {
+        0.5 * (self.hi - self.lo)
+    }
+
+    /// The interval includes zero: no clear difference.
+    fn includes_zero(self) -> bool {
+        self.lo <= 0.0 && self.hi >= 0.0
+    }
+}
+
 struct HeatPanel {
     caption: String,
     colour: RGBColor,
     /// `[x index][y index]`.
-    cells: Vec<Vec<Option<f64>>>,
+    cells: Vec<Vec<Option<Cell>>>,
 }
 
 /// Values over a two-parameter grid, a panel per regime, one colour scale and its bar.
@@ -629,15 +663,31 @@ struct HeatmapFigure<'a> {
 }
 
 impl<'a> HeatmapFigure<'a> {
-    /// The agreement rate (%) of every cell under regime `r`.
-    fn rates(plan: &SweepPlan, summary: &SweepSummary, r: usize) -> Vec<Vec<Option<f64>>> {
+    /// The agreement rate (%) of every cell under regime `r`, with its Wilson interval; or,
+    /// with `paired`, its paired difference from the reference (pp) with its t interval.
+    fn rates(
+        plan: &SweepPlan,
+        summary: &SweepSummary,
+        r: usize,
+        paired: bool,
+    ) -> Vec<Vec<Option<Cell>>> {
         let (xs, ys) = (distinct(plan, 0), distinct(plan, 1));
+        let k = OUTCOMES.iter().position(|o| *o == "agreement");
         let mut cells = vec![vec![None; ys.len()]; xs.len()];
         for (p, point) in plan.points.iter().enumerate() {
             let i = xs.iter().position(|&x| x == point[0]);
             let j = ys.iter().position(|&y| y == point[1]);
             if let (Some(i), Some(j)) = (i, j) {
-                cells[i][j] = estimate(summary, p, r, "agreement").map(|e| e[0]);
+                cells[i][j] = if paired {
+                    k.and_then(|k| {
+                        let d = summary.difference(p, r, k);
+                        let mean = d.mean()?;
+                        let (lo, hi) = d.ci95().unwrap_or((mean, mean));
+                        Some(Cell::from([100.0 * mean, 100.0 * lo, 100.0 * hi]))
+                    })
+                } else {
+                    estimate(summary, p, r, "agreement").map(Cell::from)
+                };
             }
         }
         cells
@@ -651,14 +701,14 @@ impl<'a> HeatmapFigure<'a> {
             .map(|(r, name)| HeatPanel {
                 caption: name.clone(),
                 colour: regime_colour(name, r),
-                cells: Self::rates(plan, summary, r),
+                cells: Self::rates(plan, summary, r, false),
             })
             .collect();
         let values = panels
             .iter()
             .flat_map(|p| p.cells.iter().flatten().flatten());
-        let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-            (a.min(v), b.max(v))
+        let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), c| {
+            (a.min(c.value), b.max(c.value))
         });
         let (mut lo, mut hi) = if lo <= hi {
             ((lo / 10.0).floor() * 10.0, (hi / 10.0).ceil() * 10.0)
@@ -674,7 +724,8 @@ impl<'a> HeatmapFigure<'a> {
             heading: "Agreement rate by regime over the sweep grid".into(),
             note: format!(
                 "% of {} paired replicates reaching an agreement, per grid point and regime \
-                 (one colour scale for all panels)",
+                 (one colour scale for all panels);\nunder each value, ± half its 95% interval \
+                 (Wilson)",
                 plan.replicates
             ),
             bar_desc: "replicates with an agreement (%)",
@@ -689,23 +740,13 @@ impl<'a> HeatmapFigure<'a> {
     /// Each other regime's agreement rate minus that under [`REFERENCE`]; `None` without it.
     fn difference(plan: &'a SweepPlan, summary: &SweepSummary) -> Option<Self> {
         let reference = summary.regimes.iter().position(|n| n == REFERENCE)?;
-        let base = Self::rates(plan, summary, reference);
         let panels: Vec<HeatPanel> = summary
             .regimes
             .iter()
             .enumerate()
             .filter(|(r, _)| *r != reference)
             .map(|(r, name)| {
-                let cells = Self::rates(plan, summary, r)
-                    .iter()
-                    .zip(&base)
-                    .map(|(col, base_col)| {
-                        col.iter()
-                            .zip(base_col)
-                            .map(|(v, b)| Some(v.as_ref()? - b.as_ref()?))
-                            .collect()
-                    })
-                    .collect();
+                let cells = Self::rates(plan, summary, r, true);
                 HeatPanel {
                     caption: format!("{name} − {REFERENCE}"),
                     colour: regime_colour(name, r),
@@ -719,13 +760,14 @@ impl<'a> HeatmapFigure<'a> {
         let largest = panels
             .iter()
             .flat_map(|p| p.cells.iter().flatten().flatten())
-            .fold(0.0f64, |a, v| a.max(v.abs()));
+            .fold(0.0f64, |a, c| a.max(c.value.abs()));
         let limit = ((largest / 5.0).ceil() * 5.0).max(5.0);
         Some(Self {
             plan,
             heading: format!("Agreement rate: each regime minus {REFERENCE}"),
-            note: "Difference in percentage points, same simulated conflicts under both: blue = \
-                   more agreements than under competition, red = fewer"
+            note: "Paired difference in percentage points (same simulated conflicts under both), \
+                   ± half its 95% interval;\nblue = more agreements than under competition, red = \
+                   fewer; hatched = the interval includes zero (no clear difference)"
                 .into(),
             bar_desc: "difference (percentage points)",
             signed: true,
@@ -749,6 +791,8 @@ impl<'a> HeatmapFigure<'a> {
         let v = if v.abs() < 0.5 { 0.0 } else { v };
         if self.signed && v > 0.0 {
             format!("+{v:.0}")
+        } else if v < 0.0 {
+            format!("−{:.0}", -v)
         } else {
             format!("{v:.0}")
         }
@@ -816,29 +860,55 @@ impl Figure for HeatmapFigure<'_> {
             rows = chart.plotting_area().get_pixel_range().1;
             let (px, py) = chart.plotting_area().dim_in_pixel();
             let cell = (px as f64 / nx as f64).min(py as f64 / ny as f64);
-            let size = (cell * 0.34).clamp(11.0, 20.0);
+            let size = (cell * 0.34).clamp(13.0, 20.0);
             for (i, column) in panel.cells.iter().enumerate() {
                 for (j, value) in column.iter().enumerate() {
                     let (x, y) = (i as f64, j as f64);
                     let corners = [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)];
-                    let Some(v) = value else {
+                    let Some(c) = value else {
                         chart.draw_series(std::iter::once(Rectangle::new(
                             corners,
                             BLACK.mix(0.08).filled(),
                         )))?;
                         continue;
                     };
-                    let fill = self.scale.colour(*v);
+                    let fill = self.scale.colour(c.value);
+                    let ink = Scale::ink(fill);
                     chart.draw_series(std::iter::once(Rectangle::new(corners, fill.filled())))?;
+                    if self.signed && c.includes_zero() {
+                        // Hatching: diagonal lines across the cell.
+                        chart.draw_series((1..10).map(|k| {
+                            let t = 0.2 * k as f64;
+                            let (a, b) = if t <= 1.0 {
+                                ((t, 0.0), (0.0, t))
+                            } else {
+                                ((1.0, t - 1.0), (t - 1.0, 1.0))
+                            };
+                            PathElement::new(
+                                vec![
+                                    (x - 0.5 + a.0, y - 0.5 + a.1),
+                                    (x - 0.5 + b.0, y - 0.5 + b.1),
+                                ],
+                                ink.mix(0.22).stroke_width(2),
+                            )
+                        }))?;
+                    }
                     chart.draw_series(std::iter::once(Rectangle::new(
                         corners,
                         WHITE.stroke_width(1),
                     )))?;
                     chart.draw_series(std::iter::once(Text::new(
-                        self.cell_label(*v),
-                        (x, y),
+                        self.cell_label(c.value),
+                        (x, y + 0.12),
                         text(size)
-                            .color(&Scale::ink(fill))
+                            .color(&ink)
+                            .pos(centred(HPos::Center, VPos::Center)),
+                    )))?;
+                    chart.draw_series(std::iter::once(Text::new(
+                        format!("±{:.0}", c.half_width()),
+                        (x, y - 0.24),
+                        text((size * 0.72).max(13.0))
+                            .color(&ink)
                             .pos(centred(HPos::Center, VPos::Center)),
                     )))?;
                 }
@@ -865,9 +935,11 @@ impl Figure for HeatmapFigure<'_> {
             .configure_mesh()
             .disable_mesh()
             .disable_x_axis()
+            // Long enough to read as ticks, not as a point after the number ("+20.").
+            .set_all_tick_mark_size(10)
             .y_desc(self.bar_desc)
             .y_label_formatter(&|y| {
-                let s = number(*y);
+                let s = number(*y).replace('-', "−");
                 if signed && *y > 0.0 {
                     format!("+{s}")
                 } else {

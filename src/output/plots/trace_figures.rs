@@ -7,6 +7,7 @@ use crate::model::{EventKind, METRICS, Phase, Trace};
 use crate::scenario::{Scenario, ThirdPartyKind};
 use anyhow::{Context, Result};
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::io::Write;
@@ -47,6 +48,39 @@ struct Timeline<'a> {
     series: &'a [f64],
     heading: String,
     colour: RGBColor,
+    /// Upper ends of the violence and tables axes, shared by the timelines of every regime of
+    /// the scenario for this replicate, so that two regimes' timelines compare side by side.
+    violence_max: f64,
+    tables_max: f64,
+    horizon: f64,
+}
+
+/// The largest monthly violence and number of tables holding a party in replicate `replicate`
+/// under any of the scenario's regimes (and `regime`): the timelines' shared scales.
+fn shared_scales(scenario: &Scenario, regime: &str, replicate: u64, own: &[f64]) -> (f64, f64) {
+    let column = |series: &[f64], name: &str| {
+        let k = METRICS.iter().position(|m| *m == name).unwrap_or(0);
+        series
+            .chunks(METRICS.len())
+            .map(|row| row[k])
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::max)
+    };
+    let (mut violence, mut tables) = (column(own, "violence"), column(own, "parallel_forums"));
+    let seed = crate::model::random::run_seed(scenario.experiment.seed, replicate);
+    let mut series = vec![0.0; scenario.total_months() * METRICS.len()];
+    for name in &scenario.experiment.regimes {
+        if name == regime {
+            continue;
+        }
+        let Some(other) = crate::regime::by_name(name, scenario) else {
+            continue;
+        };
+        crate::model::simulate(scenario, other.as_ref(), seed, &mut series);
+        violence = violence.max(column(&series, "violence"));
+        tables = tables.max(column(&series, "parallel_forums"));
+    }
+    (violence, tables)
 }
 
 impl Timeline<'_> {
@@ -97,18 +131,23 @@ impl Timeline<'_> {
                 lo..hi
             })?;
         let mut mesh = chart.configure_mesh();
+        let integer = y_max > 2.0 && y_max.fract() == 0.0 && y_max <= 10.0;
         mesh.y_desc(y_desc)
-            .label_style(text(15.0))
+            .label_style(text(16.0))
             .axis_desc_style(text(16.0))
-            .y_labels(5)
+            .y_labels(if integer { y_max as usize + 1 } else { 5 })
             .light_line_style(WHITE.mix(0.0))
             .x_label_formatter(&|x| format!("{x:.0}"));
+        if integer {
+            mesh.y_label_formatter(&|y| format!("{y:.0}"));
+        }
         if last {
             mesh.x_desc("month");
         } else {
             mesh.x_labels(0);
         }
         mesh.draw()?;
+        self.shade_after_horizon(&mut chart, 0.0, y_max)?;
         for (month, _) in self.milestones() {
             chart.draw_series(DashedLineSeries::new(
                 [(month, 0.0), (month, y_max)],
@@ -133,6 +172,25 @@ impl Timeline<'_> {
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK.mix(0.4))
             .draw()?;
+        Ok(())
+    }
+
+    /// Shades the months after the negotiation horizon.
+    fn shade_after_horizon<DB: DrawingBackend>(
+        &self,
+        chart: &mut ChartContext<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+        lo: f64,
+        hi: f64,
+    ) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        if self.horizon < self.months() {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(self.horizon + 0.5, lo), (self.months(), hi)],
+                RGBColor(120, 120, 120).mix(0.10).filled(),
+            )))?;
+        }
         Ok(())
     }
 
@@ -163,9 +221,17 @@ impl Timeline<'_> {
             .x_labels(0)
             .y_labels(EVENT_ROWS.len() + 2)
             .y_label_formatter(&row_label)
-            .label_style(text(13.0))
+            .label_style(text(15.0))
             .light_line_style(WHITE.mix(0.0))
             .draw()?;
+        self.shade_after_horizon(&mut chart, 0.5, rows + 0.5)?;
+        if self.horizon < self.months() {
+            chart.draw_series(std::iter::once(Text::new(
+                " after the horizon: no new talks",
+                (self.horizon + 0.5, rows + 0.45),
+                text(14.0).pos(Pos::new(HPos::Left, VPos::Top)),
+            )))?;
+        }
         for (k, (_, kinds, colour)) in EVENT_ROWS.iter().enumerate() {
             let y = rows - k as f64;
             let marks = self
@@ -208,9 +274,9 @@ impl Figure for Timeline<'_> {
         self.events(&events)?;
         let panels = rest.split_evenly((4, 1));
         let violence = self.metric("violence");
-        let v_max = violence.iter().map(|p| p.1).fold(0.0f64, f64::max) * 1.1 + 0.1;
+        let v_max = self.violence_max * 1.1 + 0.1;
         let tables = self.metric("parallel_forums");
-        let t_max = tables.iter().map(|p| p.1).fold(0.0f64, f64::max) + 1.0;
+        let t_max = self.tables_max.ceil() + 1.0;
         self.panel(
             &panels[0],
             "readiness, progress (0–1)",
@@ -274,6 +340,7 @@ pub fn write_trace_timeline(
     series: &[f64],
     dir: &Path,
 ) -> Result<()> {
+    let (violence_max, tables_max) = shared_scales(scenario, regime, replicate, series);
     let figure = Timeline {
         trace,
         series,
@@ -282,6 +349,9 @@ pub fn write_trace_timeline(
             scenario.scenario.name
         ),
         colour: regime_colour(regime, 0),
+        violence_max,
+        tables_max,
+        horizon: scenario.world.horizon_months as f64,
     };
     save(&figure, dir, "timeline").map(|_| ())
 }
@@ -320,7 +390,9 @@ fn kind_colour(kind: ThirdPartyKind) -> RGBColor {
 /// Most frames in an animation (one per month).
 const MAX_FRAMES: usize = 150;
 const FRAME_MS: u32 = 160;
-const GIF_SIZE: (u32, u32) = (900, 790);
+const GIF_SIZE: (u32, u32) = (900, 870);
+/// Centre of the circle of third parties.
+const CENTRE: (i32, i32) = (450, 432);
 
 /// Writes `animation.gif`: third parties on a circle, open tables ringed around their convenor,
 /// parties drawn at the table they engage at and moving between tables, links from each party
@@ -336,12 +408,11 @@ pub fn write_trace_animation(
     let file = std::fs::File::create(&path).context("cannot create animation.gif")?;
     let mut gif = GifWriter::new(std::io::BufWriter::new(file), GIF_SIZE, FRAME_MS)
         .context("cannot write animation.gif")?;
-    let last = story_end(scenario, trace).min(trace.snapshots.len());
-    let step = last.div_ceil(MAX_FRAMES).max(1);
     let mut pixels = vec![0u8; GIF_SIZE.0 as usize * GIF_SIZE.1 as usize * 3];
-    for t in (0..last).step_by(step) {
+    for t in frame_months(trace.snapshots.len()) {
         {
-            let root = BitMapBackend::with_buffer(&mut pixels, GIF_SIZE).into_drawing_area();
+            let root = super::GlyphText::bitmap(BitMapBackend::with_buffer(&mut pixels, GIF_SIZE))
+                .into_drawing_area();
             draw_frame(&root, scenario, regime, trace, t)
                 .map_err(|e| anyhow::anyhow!("{e}"))
                 .context("cannot draw animation.gif")?;
@@ -357,19 +428,21 @@ pub fn write_trace_animation(
     Ok(())
 }
 
-/// The month after which little changes: a year after the agreement, or the horizon.
-fn story_end(scenario: &Scenario, trace: &Trace) -> usize {
-    let o = &trace.outcome;
-    let end = match (o.agreement_month, o.relapse_month) {
-        (_, Some(r)) => r + 6,
-        (Some(a), None) => a + 12,
-        _ => scenario.world.horizon_months + 1,
-    };
-    end as usize
+/// The snapshots (0-based months) an animation shows: every `step`-th month of the whole run
+/// and always its last, so that every regime's animation of a scenario has the same frames
+/// for the same months, whenever its story ends (its final state holds, with the outcome in
+/// the title).
+pub fn frame_months(months: usize) -> Vec<usize> {
+    let step = months.div_ceil(MAX_FRAMES).max(1);
+    let mut frames: Vec<usize> = (0..months).step_by(step).collect();
+    if months > 0 && frames.last() != Some(&(months - 1)) {
+        frames.push(months - 1);
+    }
+    frames
 }
 
 fn node_positions(n: usize) -> Vec<(i32, i32)> {
-    let (cx, cy, r) = (450.0, 400.0, 265.0);
+    let (cx, cy, r) = (CENTRE.0 as f64, CENTRE.1 as f64, 265.0);
     (0..n)
         .map(|j| {
             let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * j as f64 / n as f64;
@@ -392,27 +465,19 @@ where
     let nt = scenario.third_parties.len();
     let np = scenario.parties.len();
     let nodes = node_positions(nt);
-    let centre = (450, 400);
+    let centre = CENTRE;
     root.fill(&WHITE)?;
-    let tables = snap.forum_open.iter().filter(|&&o| o).count();
-    let phase = match snap.phase {
-        Phase::Negotiating => format!("{tables} table(s) open"),
-        Phase::Implementing { .. } => "agreement being implemented".into(),
-        Phase::Durable => "agreement held".into(),
-        Phase::Relapsed => "relapse: war resumed".into(),
-        Phase::Expired => "horizon passed without agreement".into(),
-    };
-    let heading = format!(
-        "{} — {regime} — month {}: {phase}",
-        scenario.scenario.name, snap.month
-    );
-    // A long heading (scenario name and phase) is set smaller rather than cut at the edge.
+    let (heading, status) = frame_title(scenario, regime, trace, t);
+    // Each line set smaller rather than cut at the edge.
     let room = root.dim_in_pixel().0.saturating_sub(40);
-    let mut size = 21.0;
-    while size > 12.0 && root.estimate_text_size(&heading, &title(size))?.0 > room {
-        size -= 1.0;
+    for (line, style, largest, y) in [(heading, true, 21.0, 12), (status, false, 18.0, 42)] {
+        let make = |size: f64| if style { title(size) } else { text(size) };
+        let mut size = largest;
+        while size > 10.0 && root.estimate_text_size(&line, &make(size))?.0 > room {
+            size -= 1.0;
+        }
+        root.draw(&Text::new(line, (20, y), make(size)))?;
     }
-    root.draw(&Text::new(heading, (20, 14), title(size)))?;
     // Where each party stands: next to its table's convenor, or in the middle if at none.
     let party_pos: Vec<(i32, i32)> = (0..np)
         .map(|i| match snap.party_forum[i] {
@@ -443,6 +508,8 @@ where
             ))?;
         }
     }
+    // Everything drawn so far that a party's label must not cover.
+    let mut taken: Vec<Rect> = Vec::new();
     for (j, t) in scenario.third_parties.iter().enumerate() {
         let (x, y) = nodes[j];
         // Names, and the progress of an open table, go on the outer side of the circle, away
@@ -450,6 +517,7 @@ where
         let upper = y < centre.1;
         let open = snap.forum_open[j];
         let ring = if open { 44 } else { 20 };
+        taken.push(((x - ring, y - ring), (x + ring, y + ring)));
         if open {
             root.draw(&Circle::new(
                 (x, y),
@@ -461,11 +529,10 @@ where
             } else {
                 (y + ring + 20, VPos::Top)
             };
-            root.draw(&Text::new(
-                format!("table · progress {:.2}", snap.progress[j]),
-                (x, py),
-                text(14.0).pos(Pos::new(HPos::Center, pv)),
-            ))?;
+            let label = format!("table · progress {:.2}", snap.progress[j]);
+            let style = text(14.0).pos(Pos::new(HPos::Center, pv));
+            taken.push(text_rect(root, &label, &style, (x, py))?);
+            root.draw(&Text::new(label, (x, py), style))?;
         }
         root.draw(&Circle::new((x, y), 16, kind_colour(t.kind).filled()))?;
         let (ny, nv) = if upper {
@@ -473,11 +540,12 @@ where
         } else {
             (y + ring, VPos::Top)
         };
-        root.draw(&Text::new(
-            t.name.clone(),
-            (x, ny),
-            title(16.0).pos(Pos::new(HPos::Center, nv)),
-        ))?;
+        let style = title(16.0).pos(Pos::new(HPos::Center, nv));
+        taken.push(text_rect(root, &t.name, &style, (x, ny))?);
+        root.draw(&Text::new(t.name.clone(), (x, ny), style))?;
+    }
+    for &(x, y) in &party_pos {
+        taken.push(((x - 12, y - 12), (x + 12, y + 12)));
     }
     for (i, p) in scenario.parties.iter().enumerate() {
         let (x, y) = party_pos[i];
@@ -485,57 +553,203 @@ where
             [(x - 11, y - 11), (x + 11, y + 11)],
             BLACK.filled(),
         ))?;
-        root.draw(&Text::new(
-            format!("{} (ready {:.2})", p.name, snap.readiness[i]),
-            (x + 15, y),
-            text(15.0).pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
+        let label = format!("{} (ready {:.2})", p.name, snap.readiness[i]);
+        let (w, h) = root.estimate_text_size(&label, &text(15.0))?;
+        let (w, h) = (w as i32, h as i32);
+        // Right, left, below or above the square: the first place that covers nothing drawn,
+        // else the one that covers least.
+        let places = [
+            (x + 16, y - h / 2),
+            (x - 16 - w, y - h / 2),
+            (x - w / 2, y + 15),
+            (x - w / 2, y - 15 - h),
+            (x + 16, y + 8),
+            (x + 16, y - 8 - h),
+        ];
+        let (width, height) = root.dim_in_pixel();
+        let cost = |&(lx, ly): &(i32, i32)| {
+            let r = ((lx - 2, ly - 2), (lx + w + 2, ly + h + 2));
+            let outside =
+                lx < 4 || ly < 60 || lx + w > width as i32 - 4 || ly + h > height as i32 - 70;
+            taken.iter().map(|o| overlap(&r, o)).sum::<i32>() + if outside { 1_000_000 } else { 0 }
+        };
+        let (lx, ly) = places
+            .iter()
+            .copied()
+            .min_by_key(|p| cost(p))
+            .unwrap_or(places[0]);
+        let r = ((lx - 3, ly - 2), (lx + w + 3, ly + h + 2));
+        // A light backing keeps the label readable over the trust lines.
+        root.draw(&Rectangle::new([r.0, r.1], WHITE.mix(0.8).filled()))?;
+        root.draw(&Text::new(label, (lx, ly), text(15.0)))?;
+        taken.push(r);
     }
-    legend(root)?;
+    legend(root, scenario)?;
     Ok(())
 }
 
-fn legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>) -> DrawResult
+/// A pixel rectangle: top left and bottom right corners.
+type Rect = ((i32, i32), (i32, i32));
+
+/// Overlapping area of two rectangles (0 when apart).
+fn overlap(a: &Rect, b: &Rect) -> i32 {
+    let w = (a.1.0.min(b.1.0) - a.0.0.max(b.0.0)).max(0);
+    let h = (a.1.1.min(b.1.1) - a.0.1.max(b.0.1)).max(0);
+    w * h
+}
+
+/// Where a text drawn at `at` with `style` (and its anchor) lands.
+fn text_rect<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    label: &str,
+    style: &TextStyle,
+    at: (i32, i32),
+) -> Result<Rect, Box<dyn std::error::Error>>
 where
     DB::ErrorType: 'static,
 {
-    let y = 772;
-    let mut x = 20;
-    for kind in [
+    let (w, h) = root.estimate_text_size(label, style)?;
+    let (w, h) = (w as i32, h as i32);
+    let x = match style.pos.h_pos {
+        HPos::Left => at.0,
+        HPos::Center => at.0 - w / 2,
+        HPos::Right => at.0 - w,
+    };
+    let y = match style.pos.v_pos {
+        VPos::Top => at.1,
+        VPos::Center => at.1 - h / 2,
+        VPos::Bottom => at.1 - h,
+    };
+    Ok(((x, y), (x + w, y + h)))
+}
+
+/// The two lines of a frame's title: who and when, then the state of the process with the
+/// outcome so far (which the frames after the story's end keep showing).
+fn frame_title(scenario: &Scenario, regime: &str, trace: &Trace, t: usize) -> (String, String) {
+    let snap = &trace.snapshots[t];
+    let month = snap.month;
+    let heading = format!(
+        "{} — {regime} — month {month} of {}",
+        scenario.scenario.name,
+        trace.snapshots.len()
+    );
+    let o = &trace.outcome;
+    let tables = snap.forum_open.iter().filter(|&&o| o).count();
+    let status = match snap.phase {
+        Phase::Negotiating => match tables {
+            0 => "negotiating: no table open".to_string(),
+            1 => "negotiating: 1 table open".to_string(),
+            n => format!("negotiating: {n} tables open"),
+        },
+        Phase::Implementing { .. } => match o.agreement_month {
+            Some(a) => format!("agreement signed in month {a}, being implemented"),
+            None => "agreement being implemented".to_string(),
+        },
+        Phase::Durable => match o.agreement_month {
+            Some(a) => format!("outcome: the agreement of month {a} held"),
+            None => "outcome: the agreement held".to_string(),
+        },
+        Phase::Relapsed => match (o.agreement_month, o.relapse_month) {
+            (Some(a), Some(r)) => {
+                format!("outcome: agreement in month {a}, relapse into war in month {r}")
+            }
+            _ => "outcome: relapse into war".to_string(),
+        },
+        Phase::Expired => format!(
+            "outcome: the horizon (month {}) passed without an agreement",
+            scenario.world.horizon_months
+        ),
+    };
+    (heading, status)
+}
+
+/// The kinds of third party the scenario has, in a fixed order.
+pub fn legend_kinds(scenario: &Scenario) -> Vec<ThirdPartyKind> {
+    [
         ThirdPartyKind::Mediator,
         ThirdPartyKind::Diplomat,
         ThirdPartyKind::SupportOrg,
         ThirdPartyKind::Insider,
-    ] {
-        root.draw(&Circle::new((x, y), 8, kind_colour(kind).filled()))?;
-        root.draw(&Text::new(
-            kind.as_str().replace('_', " "),
-            (x + 13, y),
-            text(14.0).pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
-        x += 120;
+    ]
+    .into_iter()
+    .filter(|k| scenario.third_parties.iter().any(|t| t.kind == *k))
+    .collect()
+}
+
+/// One legend entry: its symbol and its words.
+enum Key {
+    Kind(ThirdPartyKind),
+    Party,
+    Ring,
+    Seat,
+    Trust(f64),
+    /// Words alone.
+    Words,
+}
+
+/// The legend, in two rows at the bottom: the kinds of third party present, the parties, what
+/// a ring and a thick line mean, and the colours of trust.
+fn legend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scenario: &Scenario) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let mut rows: [Vec<(Key, String)>; 2] = [Vec::new(), Vec::new()];
+    for kind in legend_kinds(scenario) {
+        rows[0].push((Key::Kind(kind), kind.as_str().replace('_', " ")));
     }
-    root.draw(&Rectangle::new(
-        [(x - 7, y - 7), (x + 7, y + 7)],
-        BLACK.filled(),
-    ))?;
-    root.draw(&Text::new(
-        "conflict party",
-        (x + 13, y),
-        text(14.0).pos(Pos::new(HPos::Left, VPos::Center)),
-    ))?;
-    x += 130;
+    rows[0].push((Key::Party, "conflict party (readiness 0–1)".into()));
+    rows[1].push((Key::Ring, "open table".into()));
+    rows[1].push((Key::Seat, "party seated at that table".into()));
+    rows[1].push((Key::Words, "line colour, a party's trust:".into()));
     for (t, label) in [(0.1, "distrust"), (0.5, "neutral"), (0.9, "trust")] {
-        root.draw(&PathElement::new(
-            vec![(x, y), (x + 24, y)],
-            trust_colour(t).stroke_width(5),
-        ))?;
-        root.draw(&Text::new(
-            label,
-            (x + 30, y),
-            text(14.0).pos(Pos::new(HPos::Left, VPos::Center)),
-        ))?;
-        x += 100;
+        rows[1].push((Key::Trust(t), label.into()));
+    }
+    let style = text(15.0).pos(Pos::new(HPos::Left, VPos::Center));
+    let bottom = root.dim_in_pixel().1 as i32;
+    for (r, row) in rows.iter().enumerate() {
+        let y = bottom - 52 + 28 * r as i32;
+        let mut x = 24;
+        for (key, label) in row {
+            let sym = match key {
+                Key::Kind(kind) => {
+                    root.draw(&Circle::new((x + 8, y), 8, kind_colour(*kind).filled()))?;
+                    20
+                }
+                Key::Party => {
+                    root.draw(&Rectangle::new(
+                        [(x, y - 7), (x + 14, y + 7)],
+                        BLACK.filled(),
+                    ))?;
+                    20
+                }
+                Key::Ring => {
+                    root.draw(&Circle::new(
+                        (x + 10, y),
+                        10,
+                        RGBColor(60, 60, 60).stroke_width(3),
+                    ))?;
+                    26
+                }
+                Key::Seat => {
+                    root.draw(&PathElement::new(
+                        vec![(x, y), (x + 26, y)],
+                        RGBColor(120, 120, 120).stroke_width(5),
+                    ))?;
+                    32
+                }
+                Key::Words => 0,
+                Key::Trust(t) => {
+                    root.draw(&PathElement::new(
+                        vec![(x, y), (x + 22, y)],
+                        trust_colour(*t).stroke_width(4),
+                    ))?;
+                    28
+                }
+            };
+            root.draw(&Text::new(label.clone(), (x + sym, y), style.clone()))?;
+            let gap = if matches!(key, Key::Words) { 12 } else { 26 };
+            x += sym + root.estimate_text_size(label, &style)?.0 as i32 + gap;
+        }
     }
     Ok(())
 }
