@@ -220,7 +220,11 @@ fn zero_replicates_on_the_command_line_is_rejected() {
 fn favouring_a_party_that_does_not_exist_is_rejected() {
     let tmp = TempDir::new().unwrap();
     let file = edited_baseline(&tmp, "favours = \"Armed Group\"", "favours = \"Nobody\"");
-    assert_rejected(Some(&file), &[], &["third_parties[3].favours", "Nobody"]);
+    assert_rejected(
+        Some(&file),
+        &[],
+        &["third_parties.\"State B\".favours", "Nobody"],
+    );
 }
 
 #[test]
