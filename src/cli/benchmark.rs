@@ -81,6 +81,7 @@ pub(super) fn benchmark(args: BenchmarkArgs) -> Result<(), Failure> {
     let manifest = serde_json::json!({
         "tool": "peacesim",
         "version": env!("CARGO_PKG_VERSION"),
+        "build": peacesim::output::build_info(),
         "command_line": std::env::args().collect::<Vec<_>>(),
         "suite_source": name,
         "suite": suite,

@@ -394,6 +394,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let manifest = Manifest {
         tool: "peacesim",
         version: env!("CARGO_PKG_VERSION"),
+        build: peacesim::output::build_info(),
         command_line: std::env::args().collect(),
         scenario_source: source,
         seed: design.seed,
@@ -556,6 +557,7 @@ fn trace(args: TraceArgs) -> Result<(), Failure> {
     let manifest = serde_json::json!({
         "tool": "peacesim",
         "version": env!("CARGO_PKG_VERSION"),
+        "build": peacesim::output::build_info(),
         "command_line": std::env::args().collect::<Vec<_>>(),
         "scenario_source": source,
         "master_seed": scenario.experiment.seed,

@@ -66,6 +66,7 @@ fn run_writes_the_four_files_with_documented_headers() {
     assert_eq!(manifest["seed"], 11);
     assert_eq!(manifest["replicates"], 20);
     assert_eq!(manifest["version"], env!("CARGO_PKG_VERSION"));
+    assert_build_info(&manifest);
     let command_line = manifest["command_line"]
         .as_array()
         .expect("command_line is a list");
@@ -449,4 +450,42 @@ fn help_texts_and_the_template_refer_only_to_files_in_the_repository() {
             );
         }
     }
+}
+
+/// A manifest's `build`: the commit (40 hex digits, or "unknown" outside a git checkout),
+/// whether the sources differed from it, rustc, target, OS, architecture and profile.
+pub(crate) fn assert_build_info(manifest: &serde_json::Value) {
+    let build = &manifest["build"];
+    let text = |k: &str| {
+        build[k]
+            .as_str()
+            .unwrap_or_else(|| panic!("build.{k} missing: {manifest}"))
+            .to_string()
+    };
+    let commit = text("git_commit");
+    assert!(
+        commit == "unknown"
+            || (commit.len() == 40 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "{commit}"
+    );
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join(".git").exists();
+    let git = std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if checkout && git {
+        assert_ne!(commit, "unknown", "built in a git checkout with git");
+        assert!(build["git_dirty"].is_boolean(), "{build}");
+    }
+    if commit == "unknown" {
+        assert!(build["git_dirty"].is_null(), "{build}");
+    }
+    assert!(text("rustc").starts_with("rustc "), "{build}");
+    assert!(text("target").contains(std::env::consts::ARCH), "{build}");
+    assert_eq!(text("os"), std::env::consts::OS);
+    assert_eq!(text("arch"), std::env::consts::ARCH);
+    assert!(
+        ["release", "debug"].contains(&text("profile").as_str()),
+        "{build}"
+    );
 }

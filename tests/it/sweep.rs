@@ -992,6 +992,7 @@ fn a_sweep_killed_again_and_again_resumes_to_the_uninterrupted_files() {
         manifest["finished"].is_string(),
         "manifest not finished: {manifest}"
     );
+    crate::cli::assert_build_info(&manifest);
 }
 
 #[test]
