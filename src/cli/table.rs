@@ -1,12 +1,13 @@
 //! The terminal tables: the short results table printed after `run`, the checks of
 //! `validate`, and the helpers that keep every line within [`WIDTH`] columns.
 
+use peacesim::commands;
 use peacesim::experiment::Results;
 use peacesim::experiment::validation::Check;
 use peacesim::scenario::Scenario;
 
 /// Columns of a terminal: no line a command prints (but a path) is wider.
-pub const WIDTH: usize = 80;
+pub const WIDTH: usize = commands::TERMINAL_WIDTH;
 
 /// Spaces between two columns.
 const GAP: usize = 2;
@@ -37,33 +38,7 @@ pub fn shorten(text: &str, max: usize) -> String {
 /// `text` broken at spaces into lines of at most `WIDTH` characters; lines after the first
 /// start with `indent`. A word longer than a line stays whole.
 pub fn wrap(text: &str, indent: &str) -> String {
-    wrap_after("", text, indent)
-}
-
-/// As [`wrap`], with the first line starting with `first`.
-fn wrap_after(first: &str, text: &str, indent: &str) -> String {
-    let mut out = String::new();
-    let mut line = String::new();
-    let mut prefix = first;
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        if !line.is_empty() && width(prefix) + width(&line) + 1 + width(word) > WIDTH {
-            out.push_str(prefix);
-            out.push_str(&line);
-            out.push('\n');
-            line.clear();
-            prefix = indent;
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        out.push_str(prefix);
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
+    commands::wrap("", text, indent)
 }
 
 /// Rows of cells as aligned columns, each as wide as its widest cell: the first column left,
@@ -217,8 +192,8 @@ pub fn closing(runs: u64, regimes: usize, replicates: u64, seconds: f64, threads
     )
 }
 
-/// The checks of `validate`: per check, its fact, verdict and name on one line, then what was
-/// measured against what was expected, and the metric, wrapped to [`WIDTH`] columns.
+/// The checks of `validate`: per check, its verdict, fact and name on one line, then the metric,
+/// then what was measured against what was expected, wrapped to [`WIDTH`] columns.
 pub fn validation(checks: &[Check]) -> String {
     let mut s = String::new();
     for c in checks {
@@ -227,7 +202,8 @@ pub fn validation(checks: &[Check]) -> String {
             &format!("{verdict} fact {}: {}", c.fact, c.name),
             "        ",
         ));
-        s.push_str(&wrap_after(
+        s.push_str(&commands::wrap("      ", &c.metric, "        "));
+        s.push_str(&commands::wrap(
             "      ",
             &format!(
                 "measured {:.2} [{:.2}, {:.2}], expected {}",
@@ -235,7 +211,6 @@ pub fn validation(checks: &[Check]) -> String {
             ),
             "        ",
         ));
-        s.push_str(&wrap_after("      ", &c.metric, "        "));
     }
     s
 }

@@ -489,3 +489,26 @@ pub(crate) fn assert_build_info(manifest: &serde_json::Value) {
         "{build}"
     );
 }
+
+#[test]
+fn check_prints_within_80_columns() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<String> = fs::read_dir(root.join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .map(|n| format!("scenarios/{n}"))
+        .collect();
+    files.sort();
+    let mut args = vec!["check"];
+    args.extend(files.iter().map(String::as_str));
+    let o = peacesim_in(root, &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_fits_80_columns(&o.stdout);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        text.matches(": ok — scenario").count(),
+        files.len(),
+        "{text}"
+    );
+}
