@@ -184,6 +184,17 @@ impl ScenarioError {
             _ => &[],
         }
     }
+
+    /// The same error without the problems' places in the text: for a text the user did not
+    /// write (a scenario made from a Python dict), whose lines would point nowhere they know.
+    pub fn without_locations(mut self) -> Self {
+        if let Self::Invalid { problems, .. } = &mut self {
+            for p in problems.iter_mut() {
+                p.location = None;
+            }
+        }
+        self
+    }
 }
 
 impl Scenario {
