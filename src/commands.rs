@@ -68,9 +68,43 @@ pub fn max_threads(cores: usize) -> usize {
     cores.saturating_mul(4).max(16)
 }
 
-/// What `peacesim check` prints for a valid scenario read from `file`.
+/// Columns of a terminal: no line a command prints for a person (but a long path or name) is
+/// wider.
+pub const TERMINAL_WIDTH: usize = 80;
+
+/// `text` broken at spaces into lines of at most [`TERMINAL_WIDTH`] characters, each ending in a
+/// newline; the first line starts with `first`, the others with `indent`. A word longer than a
+/// line stays whole.
+pub fn wrap(first: &str, text: &str, indent: &str) -> String {
+    let width = |t: &str| t.chars().count();
+    let mut out = String::new();
+    let mut line = String::new();
+    let mut prefix = first;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        if !line.is_empty() && width(prefix) + width(&line) + 1 + width(word) > TERMINAL_WIDTH {
+            out.push_str(prefix);
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+            prefix = indent;
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(prefix);
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// What `peacesim check` prints for a valid scenario read from `file`: one line, or more
+/// within [`TERMINAL_WIDTH`] columns (without the last newline).
 pub fn check_line(file: &str, s: &Scenario) -> String {
-    format!(
+    let text = format!(
         "{}: ok — scenario {:?}, {} parties, {} third part{}, regimes {}",
         printable(file),
         s.scenario.name,
@@ -82,5 +116,6 @@ pub fn check_line(file: &str, s: &Scenario) -> String {
             "ies"
         },
         s.experiment.regimes.join(", ")
-    )
+    );
+    wrap("", &text, "  ").trim_end().to_string()
 }

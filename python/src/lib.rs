@@ -63,6 +63,10 @@ fn runtime_error(e: anyhow::Error) -> PyErr {
 fn load(py: Python<'_>, kind: &str, value: &str, source: &str) -> PyResult<(Scenario, String)> {
     let loaded: Result<(Scenario, String), LoadError> = match kind {
         "path" => Scenario::from_file(Path::new(value)).map(|s| (s, value.to_string())),
+        // A dict's TOML is written by the package, not the user: its lines mean nothing to them.
+        "toml" if source == "<dict>" => Scenario::from_toml_str(value, source)
+            .map(|s| (s, source.to_string()))
+            .map_err(LoadError::without_locations),
         "toml" => Scenario::from_toml_str(value, source).map(|s| (s, source.to_string())),
         "baseline" => Ok((Scenario::baseline(), BASELINE_SOURCE.to_string())),
         other => {

@@ -48,6 +48,7 @@ impl BenchmarkManifest<'_> {
         let extra = serde_json::json!({
             "tool": "peacesim",
             "version": env!("CARGO_PKG_VERSION"),
+            "build": peacesim::output::build_info(),
             "command_line": std::env::args().collect::<Vec<_>>(),
             "suite_source": self.suite_source,
             "suite_stem": self.suite_stem,

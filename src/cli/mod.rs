@@ -410,6 +410,7 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     let manifest = Manifest {
         tool: "peacesim",
         version: env!("CARGO_PKG_VERSION"),
+        build: peacesim::output::build_info(),
         command_line: std::env::args().collect(),
         scenario_source: source,
         seed: design.seed,
@@ -438,15 +439,17 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     if !args.quiet {
         let elapsed = started.elapsed().unwrap_or_default();
         print!("{}", printable(&table::render(&scenario, &results)));
-        println!(
-            "\n{} runs ({} regimes × {} replicates) in {:.2} s on {} threads → {}/",
-            design.replicates * design.regimes.len() as u64,
-            design.regimes.len(),
-            design.replicates,
-            elapsed.as_secs_f64(),
-            threads,
-            written.display()
+        print!(
+            "\n{}",
+            table::closing(
+                design.replicates * design.regimes.len() as u64,
+                design.regimes.len(),
+                design.replicates,
+                elapsed.as_secs_f64(),
+                threads,
+            )
         );
+        println!("→ {}/", written.display());
     }
     Ok(())
 }
@@ -489,14 +492,30 @@ fn progress_bar_of(len: u64, quiet: bool, unit: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);
-    bar.set_style(
-        ProgressStyle::with_template(&format!(
-            "{{elapsed_precise}} [{{bar:30}}] {{pos}}/{{len}} {unit} ({{per_sec}}, ETA {{eta}})"
-        ))
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
+    bar.set_style(progress_style(len, unit));
     bar
+}
+
+/// Most characters the rate (`12,345/s`, a whole number per second) and the ETA (`59m`) take
+/// in the progress line; wider values (millions of runs a second, days to go) are not met.
+const RATE_CHARS: usize = 11;
+const ETA_CHARS: usize = 4;
+
+/// The progress line: elapsed time, bar, done/total, unit, rate (rounded to a whole number per
+/// second) and ETA. The bar is as wide as fits in 79 columns (one fewer than a terminal of 80,
+/// whose last column would wrap) with the widest counts `len` can reach, from 5 to 30.
+fn progress_style(len: u64, unit: &str) -> ProgressStyle {
+    let count = indicatif::HumanCount(len).to_string().chars().count();
+    // "00:00:01 [" + bar + "] " + "pos/len unit" + " (" + rate + ", ETA " + eta + ")"
+    let fixed =
+        8 + 2 + 2 + 2 * count + 1 + 1 + unit.chars().count() + 2 + RATE_CHARS + 6 + ETA_CHARS + 1;
+    let bar = (table::WIDTH - 1).saturating_sub(fixed).clamp(5, 30);
+    ProgressStyle::with_template(&format!(
+        "{{elapsed_precise}} [{{bar:{bar}}}] {{human_pos}}/{{human_len}} {unit} \
+         ({{per_sec:0}}, ETA {{eta}})"
+    ))
+    .expect("valid template")
+    .progress_chars("=> ")
 }
 
 fn trace(args: TraceArgs) -> Result<(), Failure> {
@@ -554,6 +573,7 @@ fn trace(args: TraceArgs) -> Result<(), Failure> {
     let manifest = serde_json::json!({
         "tool": "peacesim",
         "version": env!("CARGO_PKG_VERSION"),
+        "build": peacesim::output::build_info(),
         "command_line": std::env::args().collect::<Vec<_>>(),
         "scenario_source": source,
         "master_seed": scenario.experiment.seed,
@@ -573,4 +593,85 @@ fn trace(args: TraceArgs) -> Result<(), Failure> {
         println!("\nwrote {}/", written.display());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use indicatif::{ProgressDrawTarget, TermLike};
+    use std::sync::{Arc, Mutex};
+
+    /// A terminal of 80 columns that keeps what is written to it.
+    #[derive(Debug, Clone, Default)]
+    struct Screen(Arc<Mutex<Vec<String>>>);
+
+    impl TermLike for Screen {
+        fn width(&self) -> u16 {
+            80
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.0.lock().unwrap().push(s.to_string());
+            Ok(())
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            self.0.lock().unwrap().push(s.to_string());
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_progress_line_fits_80_columns_with_a_whole_rate() {
+        for (len, unit) in [
+            (1000, "replicates"),
+            (100_000_000, "replicates"),
+            (3000, "runs"),
+        ] {
+            let screen = Screen::default();
+            let bar = ProgressBar::with_draw_target(
+                Some(len),
+                ProgressDrawTarget::term_like(Box::new(screen.clone())),
+            );
+            bar.set_style(progress_style(len, unit));
+            for step in 1..=5 {
+                std::thread::sleep(std::time::Duration::from_millis(30));
+                bar.set_position(step * 97);
+                bar.force_draw();
+            }
+            let lines: Vec<String> = screen.0.lock().unwrap().clone();
+            // The bar's lines (indicatif also writes padding of its own).
+            let lines: Vec<&String> = lines.iter().filter(|l| l.contains("ETA")).collect();
+            assert!(!lines.is_empty(), "nothing drawn");
+            eprintln!("{}", lines[lines.len() - 1]);
+            for line in lines {
+                assert!(
+                    line.chars().count() < 80,
+                    "{} columns: {line:?}",
+                    line.chars().count()
+                );
+                assert!(line.contains(unit), "{line:?}");
+                // A rate such as 3,233/s: a whole number, not 3,233.3333/s.
+                let rate = line.split('(').nth(1).and_then(|r| r.split("/s").next());
+                let rate = rate.unwrap_or_else(|| panic!("no rate in {line:?}"));
+                assert!(!rate.contains('.'), "{line:?}");
+            }
+        }
+    }
 }

@@ -55,6 +55,7 @@ impl SweepManifest<'_> {
         let m = serde_json::json!({
             "tool": "peacesim",
             "version": env!("CARGO_PKG_VERSION"),
+            "build": peacesim::output::build_info(),
             "command_line": std::env::args().collect::<Vec<_>>(),
             "scenario_source": self.source,
             "spec_hash": self.hash,

@@ -27,25 +27,6 @@ fn csv(checks: &[Check]) -> anyhow::Result<Vec<u8>> {
     Ok(out.into_inner()?)
 }
 
-fn table(checks: &[Check]) -> String {
-    let mut s = format!(
-        "{:<2} {:<30} {:<62} {:<26} {:>26}  {}\n",
-        "#", "fact", "metric", "expected", "measured (95% CI)", "verdict"
-    );
-    for c in checks {
-        s.push_str(&format!(
-            "{:<2} {:<30} {:<62} {:<26} {:>26}  {}\n",
-            c.fact,
-            c.name,
-            c.metric,
-            c.expected,
-            format!("{:.2} [{:.2}, {:.2}]", c.value, c.ci_low, c.ci_high),
-            if c.pass { "pass" } else { "FAIL" }
-        ));
-    }
-    s
-}
-
 pub(super) fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let threads = super::resolve_threads(args.threads)?;
     let (scenario, source) = match &args.file {
@@ -75,14 +56,20 @@ pub(super) fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let written = staged.commit()?;
     let failed: Vec<&Check> = checks.iter().filter(|c| !c.pass).collect();
     if !quiet {
-        print!("{}", table(&checks));
-        println!(
-            "\n{source}: {} of {} checks hold ({:.1} s) → {}/",
-            checks.len() - failed.len(),
-            checks.len(),
-            clock.elapsed().as_secs_f64(),
-            written.display()
+        print!("{}", super::table::validation(&checks));
+        print!(
+            "\n{}",
+            super::table::wrap(
+                &format!(
+                    "{source}: {} of {} checks hold ({:.1} s)",
+                    checks.len() - failed.len(),
+                    checks.len(),
+                    clock.elapsed().as_secs_f64(),
+                ),
+                "  "
+            )
         );
+        println!("→ {}/", written.display());
     }
     if failed.is_empty() {
         Ok(())

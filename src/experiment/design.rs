@@ -181,15 +181,15 @@ impl SweepPlan {
                 .enumerate()
                 .map(|(i, (n, &v))| format!("{n} = {}", self.value(i, v).shown()))
                 .collect();
-            return Err(crate::scenario::Problem {
-                field: problem.field,
-                value: problem.value,
-                allowed: format!(
+            return Err(crate::scenario::Problem::new(
+                problem.field,
+                problem.value,
+                format!(
                     "{} (at sweep point {p}: {})",
                     problem.allowed,
                     values.join(", ")
                 ),
-            });
+            ));
         }
         Ok(s)
     }

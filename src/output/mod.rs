@@ -20,7 +20,7 @@ pub use csv_files::{
     outcome_fields, summary_csv, timeseries_csv,
 };
 pub use folder::{MARKER, StagedDir};
-pub use manifest::Manifest;
+pub use manifest::{BuildInfo, Manifest, build_info};
 pub use report::{ReportInfo, escape, report_html};
 pub use target::{Input, OutputTarget, claim};
 pub use trace::{EVENTS_HEADER, chronicle, events_csv};

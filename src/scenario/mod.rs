@@ -2,11 +2,13 @@
 //! the field path, the value and what is allowed.
 
 mod config;
+mod locate;
 mod suggest;
 pub mod sweep;
 mod validate;
 
 pub use config::*;
+pub use locate::Location;
 pub use suggest::{closest, did_you_mean, edit_distance};
 pub use sweep::{SweepConfig, SweepDesign, SweepParameter};
 pub use validate::{
@@ -26,12 +28,34 @@ pub const BASELINE_SOURCE: &str = "<built-in baseline>";
 /// One thing wrong with a scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
-    /// Dotted path of the field, e.g. `trust.build_rate` or `parties[1].capability`.
+    /// Dotted path of the field, e.g. `trust.build_rate`. Validation names a party or third
+    /// party by position (`parties[1].capability`); the problems of a [`ScenarioError`] name it
+    /// by its name, as a sweep path does (`parties."Armed Group".capability`), unless the name
+    /// is missing, empty, not unique or not printable.
     pub field: String,
     /// What was found (empty when the field is missing).
     pub value: String,
     /// What is allowed.
     pub allowed: String,
+    /// Where the value is written in the scenario file (in a [`ScenarioError`] read from a
+    /// file or text; `None` when the value is not written there, e.g. a default).
+    pub location: Option<Location>,
+}
+
+impl Problem {
+    /// A problem with no location (yet).
+    pub fn new(
+        field: impl Into<String>,
+        value: impl Into<String>,
+        allowed: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            field: field.into(),
+            value: value.into(),
+            allowed: allowed.into(),
+            location: None,
+        }
+    }
 }
 
 impl fmt::Display for Problem {
@@ -59,7 +83,7 @@ pub enum ScenarioError {
     },
     #[error("{file}: {message}")]
     Syntax { file: String, message: String },
-    #[error("{file}: invalid scenario:\n{}", list(.problems))]
+    #[error("{file}: invalid scenario, {}:\n{}", count(.problems), list(.file, .problems))]
     Invalid {
         file: String,
         problems: Vec<Problem>,
@@ -132,10 +156,22 @@ fn read_scenario_text(path: &Path) -> std::io::Result<String> {
     String::from_utf8(bytes).map_err(|_| Error::from(ErrorKind::InvalidData))
 }
 
-fn list(problems: &[Problem]) -> String {
+fn count(problems: &[Problem]) -> String {
+    match problems.len() {
+        1 => "1 problem".to_string(),
+        n => format!("{n} problems"),
+    }
+}
+
+/// The problems, numbered, each after `file:line:column:` where its value is written.
+fn list(file: &str, problems: &[Problem]) -> String {
     problems
         .iter()
-        .map(|p| format!("  - {p}"))
+        .enumerate()
+        .map(|(i, p)| match p.location {
+            Some(at) => format!("  {}. {file}:{}:{}: {p}", i + 1, at.line, at.column),
+            None => format!("  {}. {p}", i + 1),
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -147,6 +183,17 @@ impl ScenarioError {
             Self::Invalid { problems, .. } => problems,
             _ => &[],
         }
+    }
+
+    /// The same error without the problems' places in the text: for a text the user did not
+    /// write (a scenario made from a Python dict), whose lines would point nowhere they know.
+    pub fn without_locations(mut self) -> Self {
+        if let Self::Invalid { problems, .. } = &mut self {
+            for p in problems.iter_mut() {
+                p.location = None;
+            }
+        }
+        self
     }
 }
 
@@ -171,7 +218,10 @@ impl Scenario {
     /// Parses and validates scenario text; `file` names it in messages.
     pub fn from_toml_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         let scenario = parse(text, file)?;
-        let problems = problems_of(&scenario);
+        let mut problems = problems_of(&scenario);
+        locate::place(&mut problems, Some(text), &|list| {
+            actor_names(&scenario, list)
+        });
         if problems.is_empty() {
             Ok(scenario)
         } else {
@@ -184,7 +234,8 @@ impl Scenario {
 
     /// Validates a scenario changed in code (for instance by command-line overrides).
     pub fn revalidate(&self, file: &str) -> Result<(), ScenarioError> {
-        let problems = problems_of(self);
+        let mut problems = problems_of(self);
+        locate::place(&mut problems, None, &|list| actor_names(self, list));
         if problems.is_empty() {
             Ok(())
         } else {
@@ -229,6 +280,19 @@ impl Scenario {
     }
 }
 
+/// The names of the actors of `list` (`parties` or `third_parties`) in order.
+fn actor_names(scenario: &Scenario, list: &str) -> Vec<String> {
+    match list {
+        "parties" => scenario.parties.iter().map(|p| p.name.clone()).collect(),
+        "third_parties" => scenario
+            .third_parties
+            .iter()
+            .map(|t| t.name.clone())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The validation problems of a scenario, with a "did you mean" for misspelt names.
 fn problems_of(scenario: &Scenario) -> Vec<Problem> {
     let mut problems = validate(scenario);
@@ -248,13 +312,57 @@ fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
-        let detail = describe_toml_error(&e.into_inner(), text, &path);
+        let inner = e.into_inner();
+        let detail = match real_range(&inner, text, &path) {
+            Some(message) => match describe_toml_error(&inner, text, &path).split_once(": ") {
+                Some((line, _)) if line.starts_with("line ") => format!("{line}: {message}"),
+                _ => message,
+            },
+            None => describe_toml_error(&inner, text, &path),
+        };
         if path.is_empty() {
             syntax(detail)
         } else {
-            syntax(format!("field `{path}`: {detail}"))
+            // A party or third party is named by its name where the file gives one.
+            let doc = toml::de::DeTable::parse(text).ok();
+            let shown = locate::named(&path, &|list| locate::names_in_text(doc.as_ref(), list));
+            syntax(format!("field `{shown}`: {detail}"))
         }
     })
+}
+
+/// For a whole number out of its type's range or not whole (`horizon_months = -5`, `= 2.5`):
+/// the message with the range validation allows, which is narrower than the type's
+/// (`must be from 1 to 6000 months`, not `from 0 to 4294967295`). Found by writing the largest
+/// and the smallest number of the type in the value's place and validating: the rule that
+/// refuses either states the real range. `None` when no rule is narrower than the type.
+fn real_range(e: &toml::de::Error, text: &str, path: &str) -> Option<String> {
+    let message = e.message().trim();
+    let (head, expected) = message.rsplit_once(", expected ")?;
+    // TOML integers are 64-bit signed: the largest u64 cannot be written.
+    let probes: &[&str] = match expected {
+        "u32" => &["4294967295", "0"],
+        "u64" | "usize" => &["9223372036854775807", "0"],
+        _ => return None,
+    };
+    let span = e.span()?;
+    if path.is_empty() || span.end > text.len() || !text.is_char_boundary(span.start) {
+        return None;
+    }
+    for probe in probes {
+        let probed = format!("{}{probe}{}", &text[..span.start], &text[span.end..]);
+        let Ok(scenario) = toml::from_str::<Scenario>(&probed) else {
+            continue;
+        };
+        if let Some(p) = validate(&scenario).into_iter().find(|p| p.field == path) {
+            return Some(if head.starts_with("invalid type") {
+                format!("{head}, expected a whole number: {}", p.allowed)
+            } else {
+                format!("{head}: {}", p.allowed)
+            });
+        }
+    }
+    None
 }
 
 /// The message of a TOML error at `path` with its line (and, for a syntax error, its column),
@@ -379,6 +487,9 @@ mod tests {
         let e = Scenario::from_toml_str(&bad, "bad.toml").unwrap_err();
         let fields: Vec<_> = e.problems().iter().map(|p| p.field.as_str()).collect();
         assert!(fields.contains(&"regimes.hierarchical.lead"), "{fields:?}");
-        assert!(fields.contains(&"third_parties[3].favours"), "{fields:?}");
+        assert!(
+            fields.contains(&"third_parties.\"State B\".favours"),
+            "{fields:?}"
+        );
     }
 }

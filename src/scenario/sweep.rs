@@ -280,11 +280,7 @@ pub fn apply_value(
     path: &str,
     value: &SweepValue,
 ) -> Result<Scenario, Problem> {
-    let fail = |allowed: String| Problem {
-        field: path.to_string(),
-        value: value.shown(),
-        allowed,
-    };
+    let fail = |allowed: String| Problem::new(path, value.shown(), allowed);
     if let SweepValue::Number(x) = value
         && !x.is_finite()
     {
@@ -426,11 +422,40 @@ fn kind_named(name: &str) -> Option<ThirdPartyKind> {
 
 /// Sets a value inside the scenario's JSON form.
 fn set_json(json: &mut Value, segments: &[String], value: &SweepValue) -> Result<(), String> {
+    at_path(json, segments, &mut |target| set_value(target, value))
+}
+
+/// Whether `path` names a setting of `scenario` that a sweep can vary, whatever its values:
+/// `Err` says why not (an unknown name, a section that cannot be swept).
+pub fn check_path(scenario: &Scenario, path: &str) -> Result<(), String> {
+    let segments = split_path(path);
+    if segments.first().map(String::as_str) == Some("count") {
+        let [_, kind_name] = segments.as_slice() else {
+            return Err("write count.<kind>, e.g. count.mediator".into());
+        };
+        return kind_named(kind_name).map(|_| ()).ok_or_else(|| {
+            format!(
+                "unknown kind `{kind_name}`; known: {}",
+                ThirdPartyKind::NAMES
+            )
+        });
+    }
+    let mut json = serde_json::to_value(scenario).map_err(|e| e.to_string())?;
+    at_path(&mut json, &segments, &mut |_| Ok(()))
+}
+
+/// Calls `action` on every setting `segments` names in the scenario's JSON form (several for
+/// `third_parties.<kind>.<field>`).
+fn at_path(
+    json: &mut Value,
+    segments: &[String],
+    action: &mut dyn FnMut(&mut Value) -> Result<(), String>,
+) -> Result<(), String> {
     let (head, rest) = segments
         .split_first()
         .ok_or_else(|| "empty path".to_string())?;
     match head.as_str() {
-        "parties" | "third_parties" => set_in_actors(json, head, rest, value),
+        "parties" | "third_parties" => set_in_actors(json, head, rest, action),
         "experiment" if rest.first().map(String::as_str) == Some("regimes") => {
             Err(REGIMES_NOT_SWEPT.into())
         }
@@ -439,7 +464,7 @@ fn set_json(json: &mut Value, segments: &[String], value: &SweepValue) -> Result
         )),
         _ => {
             let target = walk(json, segments)?;
-            set_value(target, value)
+            action(target)
         }
     }
 }
@@ -571,7 +596,7 @@ fn set_in_actors(
     json: &mut Value,
     list: &str,
     rest: &[String],
-    value: &SweepValue,
+    action: &mut dyn FnMut(&mut Value) -> Result<(), String>,
 ) -> Result<(), String> {
     let [who, field] = rest else {
         return Err(format!(
@@ -606,7 +631,7 @@ fn set_in_actors(
                 known.join(", ")
             ));
         };
-        set_value(target, value)?;
+        action(target)?;
         matched += 1;
     }
     if matched == 0 {

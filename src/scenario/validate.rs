@@ -96,11 +96,8 @@ struct Checker {
 
 impl Checker {
     fn fail(&mut self, field: impl Into<String>, value: impl ToString, allowed: impl Into<String>) {
-        self.problems.push(Problem {
-            field: field.into(),
-            value: value.to_string(),
-            allowed: allowed.into(),
-        });
+        self.problems
+            .push(Problem::new(field, value.to_string(), allowed));
     }
 
     fn range(&mut self, field: impl FieldName, value: f64, lo: f64, hi: f64) {
@@ -272,6 +269,11 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
                 "each path may be swept once",
             );
         }
+        // A path that names no setting is wrong whatever the values.
+        if let Err(why) = super::sweep::check_path(&base, &p.path) {
+            c.fail(at("path"), format!("{:?}", p.path), why);
+            continue;
+        }
         // Never build more values than a sweep may have points (an incomplete grid skips the
         // size check above).
         if sweep.design == Grid && p.grid_len() as u128 > super::sweep::MAX_SWEEP_POINTS {
@@ -320,21 +322,24 @@ fn check_sweep(c: &mut Checker, s: &Scenario) {
         }
         for v in values {
             let value = p.value_at(v);
-            if let Err(problem) = super::sweep::apply_value(&base, &p.path, &value).and_then(|t| {
-                match validate(&t).first() {
-                    Some(first) => Err(super::Problem {
-                        field: p.path.clone(),
-                        value: value.shown(),
-                        allowed: format!("makes the scenario invalid: {first}"),
-                    }),
-                    None => Ok(()),
-                }
-            }) {
-                c.fail(
-                    at("path"),
-                    format!("{:?} = {}", p.path, problem.value),
-                    problem.allowed,
-                );
+            let why = match super::sweep::apply_value(&base, &p.path, &value) {
+                Err(problem) => Some(format!("{}: {}", problem.value, problem.allowed)),
+                Ok(t) => validate(&t)
+                    .first()
+                    .map(|first| format!("{} makes the scenario invalid: {first}", value.shown())),
+            };
+            if let Some(why) = why {
+                // The field that holds the value: the list, or the end of the range.
+                let field = if !p.values.is_empty() {
+                    "values"
+                } else if p.min == Some(v) {
+                    "min"
+                } else if p.max == Some(v) {
+                    "max"
+                } else {
+                    "steps"
+                };
+                c.fail(at(field), "", format!("{} = {why}", p.path));
                 break;
             }
         }

@@ -26,6 +26,9 @@ fn the_default_suite_ranks_every_strategy_from_its_conditions() {
             assert!(line.chars().count() <= 80, "wider than 80: {line:?}");
         }
     }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(one.join("manifest.json")).unwrap()).unwrap();
+    crate::cli::assert_build_info(&manifest);
     for f in ["conditions.csv", "leaderboard.csv"] {
         assert_eq!(
             fs::read(one.join(f)).unwrap(),

@@ -66,6 +66,7 @@ fn run_writes_the_four_files_with_documented_headers() {
     assert_eq!(manifest["seed"], 11);
     assert_eq!(manifest["replicates"], 20);
     assert_eq!(manifest["version"], env!("CARGO_PKG_VERSION"));
+    assert_build_info(&manifest);
     let command_line = manifest["command_line"]
         .as_array()
         .expect("command_line is a list");
@@ -220,7 +221,11 @@ fn zero_replicates_on_the_command_line_is_rejected() {
 fn favouring_a_party_that_does_not_exist_is_rejected() {
     let tmp = TempDir::new().unwrap();
     let file = edited_baseline(&tmp, "favours = \"Armed Group\"", "favours = \"Nobody\"");
-    assert_rejected(Some(&file), &[], &["third_parties[3].favours", "Nobody"]);
+    assert_rejected(
+        Some(&file),
+        &[],
+        &["third_parties.\"State B\".favours", "Nobody"],
+    );
 }
 
 #[test]
@@ -312,4 +317,198 @@ fn run_help_lists_the_main_options() {
     for option in ["--replicates", "--seed", "--threads", "--out", "--regimes"] {
         assert!(help.contains(option), "run --help lacks {option}:\n{help}");
     }
+}
+
+/// Every line a command prints for a person fits a terminal of 80 columns (counted in
+/// characters, not bytes: `Δ`, `—` and `×` are one column each), but the line that names the
+/// output folder, whose length is the path's.
+fn assert_fits_80_columns(stdout: &[u8]) {
+    let text = String::from_utf8(stdout.to_vec()).unwrap();
+    assert!(!text.trim().is_empty(), "nothing printed");
+    for line in text.lines().filter(|l| !l.starts_with('→')) {
+        assert!(
+            line.chars().count() <= 80,
+            "{} columns: {line:?}\n{text}",
+            line.chars().count()
+        );
+    }
+}
+
+#[test]
+fn the_results_table_of_run_fits_80_columns() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("results");
+    let o = peacesim(&[
+        "run",
+        "--replicates",
+        "20",
+        "--no-plots",
+        "--out",
+        path_str(&out),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_fits_80_columns(&o.stdout);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("agreement % [95% CI]"), "{text}");
+    // A strategy with a long name, and every built-in regime: names are shortened to fit.
+    let long = "a_strategy_whose_name_is_much_longer_than_a_column";
+    let file = tmp.path().join("long.toml");
+    fs::write(
+        &file,
+        format!(
+            "{}\n[strategies.{long}]\nstructure = \"network\"\n",
+            BASELINE_TOML.replacen(
+                "regimes = [\"competitive\", \"hierarchical\", \"network\"]",
+                &format!(
+                    "regimes = [\"competitive\", \"hierarchical\", \"network\", \
+                     \"contact_group\", \"{long}\"]"
+                ),
+                1
+            )
+        ),
+    )
+    .unwrap();
+    let o = peacesim(&[
+        "run",
+        path_str(&file),
+        "--replicates",
+        "20",
+        "--no-plots",
+        "--out",
+        path_str(&tmp.path().join("long")),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_fits_80_columns(&o.stdout);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("contact_group") && text.contains("…"),
+        "{text}"
+    );
+    assert!(text.contains("summary.csv has them whole"), "{text}");
+}
+
+#[test]
+fn the_sweep_table_fits_80_columns() {
+    let tmp = TempDir::new().unwrap();
+    let file = tmp.path().join("sweep.toml");
+    let text = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweep_rotation.toml"),
+    )
+    .unwrap();
+    let fewer = "replicates = 200                 # paired replicates per point and regime";
+    assert!(text.contains(fewer));
+    fs::write(&file, text.replacen(fewer, "replicates = 5 #", 1)).unwrap();
+    let o = peacesim(&[
+        "sweep",
+        path_str(&file),
+        "--no-plots",
+        "--out",
+        path_str(&tmp.path().join("sweep")),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_fits_80_columns(&o.stdout);
+}
+
+/// The help texts and the template name only files of this repository: no design document
+/// kept elsewhere (MODEL.md, shared/design).
+#[test]
+fn help_texts_and_the_template_refer_only_to_files_in_the_repository() {
+    let mut texts = vec![("baseline".to_string(), peacesim(&["baseline"]))];
+    for command in [
+        "",
+        "run",
+        "trace",
+        "sweep",
+        "merge",
+        "benchmark",
+        "validate",
+        "check",
+        "baseline",
+    ] {
+        let args: Vec<&str> = [command, "--help"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
+        texts.push((format!("{command} --help"), peacesim(&args)));
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (what, o) in texts {
+        assert!(o.status.success(), "{what}: {}", stderr(&o));
+        let text = String::from_utf8_lossy(&o.stdout);
+        for word in ["MODEL.md", "shared/", "design/"] {
+            assert!(!text.contains(word), "{what} refers to {word}:\n{text}");
+        }
+        // Every docs/… or scenarios/… file named exists.
+        for path in text
+            .split(|c: char| c.is_whitespace() || "()`,;\"'".contains(c))
+            .filter(|w| w.starts_with("docs/") || w.starts_with("scenarios/"))
+        {
+            let path = path.trim_end_matches(['.', ':', ')']);
+            assert!(
+                root.join(path).exists(),
+                "{what} names {path}, which is missing"
+            );
+        }
+    }
+}
+
+/// A manifest's `build`: the commit (40 hex digits, or "unknown" outside a git checkout),
+/// whether the sources differed from it, rustc, target, OS, architecture and profile.
+pub(crate) fn assert_build_info(manifest: &serde_json::Value) {
+    let build = &manifest["build"];
+    let text = |k: &str| {
+        build[k]
+            .as_str()
+            .unwrap_or_else(|| panic!("build.{k} missing: {manifest}"))
+            .to_string()
+    };
+    let commit = text("git_commit");
+    assert!(
+        commit == "unknown"
+            || (commit.len() == 40 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "{commit}"
+    );
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).join(".git").exists();
+    let git = std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if checkout && git {
+        assert_ne!(commit, "unknown", "built in a git checkout with git");
+        assert!(build["git_dirty"].is_boolean(), "{build}");
+    }
+    if commit == "unknown" {
+        assert!(build["git_dirty"].is_null(), "{build}");
+    }
+    assert!(text("rustc").starts_with("rustc "), "{build}");
+    assert!(text("target").contains(std::env::consts::ARCH), "{build}");
+    assert_eq!(text("os"), std::env::consts::OS);
+    assert_eq!(text("arch"), std::env::consts::ARCH);
+    assert!(
+        ["release", "debug"].contains(&text("profile").as_str()),
+        "{build}"
+    );
+}
+
+#[test]
+fn check_prints_within_80_columns() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<String> = fs::read_dir(root.join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .map(|n| format!("scenarios/{n}"))
+        .collect();
+    files.sort();
+    let mut args = vec!["check"];
+    args.extend(files.iter().map(String::as_str));
+    let o = peacesim_in(root, &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_fits_80_columns(&o.stdout);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        text.matches(": ok — scenario").count(),
+        files.len(),
+        "{text}"
+    );
 }

@@ -259,7 +259,7 @@ fn an_unknown_kind_suggests_the_closest_variant() {
         "run",
         &edited("kind = \"mediator\"", "kind = \"mediater\""),
         &[
-            "field `third_parties[0].kind`",
+            "field `third_parties.\"UN Envoy\".kind`",
             "line 26",
             "unknown variant `mediater`",
             "`support_org`",
@@ -274,7 +274,7 @@ fn a_name_too_far_from_any_known_one_gets_no_suggestion() {
         "check",
         &edited("favours = \"Government\"", "favours = \"Rebels\""),
         &[
-            "`third_parties[1].favours` = \"Rebels\"",
+            "bad.toml:31:11: field `third_parties.\"State A\".favours` = \"Rebels\"",
             "Government, Armed Group",
         ],
     );
@@ -290,7 +290,7 @@ fn a_wrong_type_says_what_is_expected_in_words() {
             "field `experiment.replicates`",
             "line 5",
             "string \"20\"",
-            "expected a whole number ≥ 0",
+            "expected a whole number: must be from 1 to 100000000",
         ],
     );
 }
@@ -300,7 +300,11 @@ fn a_value_out_of_range_says_what_is_allowed() {
     rejected(
         "run",
         &edited("build_rate = 0.04", "build_rate = 1.5"),
-        &["field `trust.build_rate` = 1.5", "from 0 to 1"],
+        &[
+            "invalid scenario, 1 problem:",
+            "  1. bad.toml:9:14: field `trust.build_rate` = 1.5",
+            "from 0 to 1",
+        ],
     );
 }
 
@@ -323,7 +327,7 @@ fn favouring_a_party_that_does_not_exist_is_named_with_a_suggestion() {
         "run",
         &edited("favours = \"Government\"", "favours = \"Goverment\""),
         &[
-            "field `third_parties[1].favours` = \"Goverment\"",
+            "field `third_parties.\"State A\".favours` = \"Goverment\"",
             "Government, Armed Group",
         ],
     );
@@ -382,7 +386,7 @@ fn a_missing_required_field_says_what_it_takes() {
         "run",
         &edited("kind = \"diplomat\"\n", ""),
         &[
-            "field `third_parties[1]`",
+            "field `third_parties.\"State A\"`",
             "line 28",
             "missing field `kind`",
             "mediator, diplomat, support_org, insider",
@@ -475,6 +479,12 @@ fn a_sweep_path_that_does_not_exist_suggests_the_closest_path() {
         m.ends_with("did you mean `rotation.posting_months`?"),
         "{m}"
     );
+    // The path is wrong whatever the values: the message names the path, not a value too.
+    assert_mentions(
+        &m,
+        &["bad.toml:39:8: field `sweep.parameters[0].path` = \"rotation.posting_month\": unknown"],
+    );
+    assert!(!m.contains("\" = 24"), "{m}");
 }
 
 #[test]
@@ -1000,21 +1010,24 @@ fn sweep_values_of_the_wrong_sort_or_names_not_allowed_are_refused() {
         "sweep",
         &swept("third_parties.diplomat.favours", "[\"none\", \"Rebels\"]"),
         &[
-            "field `sweep.parameters[0].path`",
-            "\"third_parties.diplomat.favours\" = \"Rebels\"",
+            "bad.toml:40:10: field `sweep.parameters[0].values`: ",
+            "third_parties.diplomat.favours = \"Rebels\": ",
             "\"none\" (impartial) or one of: Government, Armed Group",
         ],
     );
     rejected(
         "check",
         &swept("mechanisms.trust", "[1, 0]"),
-        &["\"mechanisms.trust\" = 1", "values = [true, false]"],
+        &[
+            "field `sweep.parameters[0].values`: mechanisms.trust = 1: ",
+            "values = [true, false]",
+        ],
     );
     rejected(
         "check",
         &swept("experiment.regimes", "[\"competitive\", \"network\"]"),
         &[
-            "\"experiment.regimes\"",
+            "field `sweep.parameters[0].path` = \"experiment.regimes\": ",
             "the set of regimes cannot be swept",
         ],
     );
@@ -1247,4 +1260,54 @@ fn merging_a_damaged_or_mismatched_benchmark_shard_is_refused_and_writes_nothing
         !tmp.path().join("merged").exists(),
         "an output folder was made"
     );
+}
+
+#[test]
+fn every_invalid_value_of_a_file_is_reported_at_once_numbered_with_line_and_column() {
+    let text = edited("build_rate = 0.04", "build_rate = 1.5")
+        .replacen("bias = 0.3", "bias = 1.3", 1)
+        .replacen(
+            "[[parties]]\nname = \"Government\"",
+            "[[parties]]\nname = \"Government\"\ncapability = 2.0",
+            1,
+        )
+        .replacen(
+            "posting_jitter_months = 12.0",
+            "posting_jitter_months = 40.0",
+            1,
+        );
+    let m = rejected(
+        "check",
+        &text,
+        &[
+            "error: bad.toml: invalid scenario, 4 problems:\n",
+            "\n  1. bad.toml:9:14: field `trust.build_rate` = 1.5: must be a number from 0 to 1",
+            "\n  2. bad.toml:13:25: field `rotation.posting_jitter_months` = 40: ",
+            "\n  3. bad.toml:20:14: field `parties.\"Government\".capability` = 2: ",
+            "\n  4. bad.toml:33:8: field `third_parties.\"State A\".bias` = 1.3: ",
+        ],
+    );
+    assert_eq!(m.lines().count(), 5, "{m}");
+}
+
+#[test]
+fn a_whole_number_out_of_range_states_the_range_validation_allows() {
+    // Not the range of the Rust type (0 to 4294967295), but the model's: 1 to 6000 months.
+    let text = edited("[trust]", "[world]\nhorizon_months = -5\n\n[trust]");
+    let m = rejected(
+        "check",
+        &text,
+        &[
+            "field `world.horizon_months`: line 9: invalid value: integer `-5`: ",
+            "must be from 1 to 6000 months",
+        ],
+    );
+    assert!(!m.contains("4294967295"), "{m}");
+    let text = edited("[trust]", "[world]\nhorizon_months = 2.5\n\n[trust]");
+    let m = rejected(
+        "check",
+        &text,
+        &["floating point `2.5`, expected a whole number: must be from 1 to 6000 months"],
+    );
+    assert!(!m.contains("4294967295"), "{m}");
 }

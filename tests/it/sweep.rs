@@ -308,7 +308,7 @@ fn bad_sweep_specs_exit_2_name_the_field_and_write_nothing() {
             )),
             vec![],
             vec![
-                "sweep.parameters[0].path",
+                "sweep.parameters[0].values",
                 "third_parties.diplomat.favours",
                 "\"Nobody\"",
                 "\"none\" (impartial)",
@@ -324,7 +324,7 @@ fn bad_sweep_specs_exit_2_name_the_field_and_write_nothing() {
             )),
             vec![],
             vec![
-                "sweep.parameters[0].path",
+                "sweep.parameters[0].values",
                 "kind",
                 "\"wizard\"",
                 "mediator, diplomat, support_org, insider",
@@ -992,6 +992,7 @@ fn a_sweep_killed_again_and_again_resumes_to_the_uninterrupted_files() {
         manifest["finished"].is_string(),
         "manifest not finished: {manifest}"
     );
+    crate::cli::assert_build_info(&manifest);
 }
 
 #[test]
