@@ -198,6 +198,20 @@ def test_studio_in_a_browser(studio, browser):
     d.find_element(By.ID, "reset").click()
     wait(d).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".control.invalid"))
 
+    # The same for a third party's motive: check names the actor by its name, and the message
+    # still lands next to that actor's control.
+    box = d.find_element(By.CSS_SELECTOR, 'input.value[data-id="third_parties[2].recognition"]')
+    d.execute_script(
+        "arguments[0].closest('details').open = true;"
+        "arguments[0].scrollIntoView({block: 'center'})", box)
+    box.clear()
+    box.send_keys("1.5", Keys.TAB)
+    err = d.find_element(
+        By.CSS_SELECTOR, '[data-err-for=\'third_parties."Neighbouring State".recognition\']')
+    wait(d).until(lambda d: "must be a number from 0 to 1" in err.text)
+    d.find_element(By.ID, "reset").click()
+    wait(d).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".control.invalid"))
+
     # A broken scenario text: check's message in the editor, with its line marked.
     d.find_element(By.ID, "edit-toggle").click()
     editor = d.find_element(By.ID, "editor")

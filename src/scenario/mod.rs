@@ -9,6 +9,8 @@ mod validate;
 
 pub use config::*;
 pub use locate::Location;
+/// A field path with an actor's position replaced by its name, as validation names it.
+pub(crate) use locate::named as named_field;
 pub use suggest::{closest, did_you_mean, edit_distance};
 pub use sweep::{SweepConfig, SweepDesign, SweepParameter};
 pub use validate::{

@@ -1,9 +1,9 @@
 //! The settings the studio's page offers: a small description from which the page generates its
 //! sliders, toggles and menus, and the code that applies the changed ones to a scenario.
 //!
-//! A control is named by the field path validation uses (`forums.shop_rate`,
-//! `third_parties[2].recognition`), so a problem `peacesim check` reports on a field lands next
-//! to the control of that field.
+//! A control is named by its field path (`forums.shop_rate`, `third_parties[2].recognition`) and
+//! carries the path validation names it by (`third_parties."State A".recognition`), so a problem
+//! `peacesim check` reports on a field lands next to the control of that field.
 
 use crate::scenario::{Scenario, ThirdPartyKind};
 use serde::Serialize;
@@ -13,8 +13,13 @@ use std::collections::BTreeMap;
 /// One control of the page.
 #[derive(Debug, Clone, Serialize)]
 pub struct Param {
-    /// Field path, as in validation messages.
+    /// Field path of the setting (`forums.shop_rate`, `third_parties[2].recognition`): the key
+    /// the page sends back when it changes the value.
     pub id: String,
+    /// The field as validation messages name it, when that differs from `id`: an actor by its
+    /// name (`third_parties."State A".recognition`). A problem's `field` matches `field` or `id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
     /// Section of the page the control sits in.
     pub group: String,
     pub label: String,
@@ -384,6 +389,7 @@ fn number(
         group,
         label: label.to_string(),
         kind: "number",
+        field: None,
         min: Some(bounds.0),
         max: Some(bounds.1.max(value)),
         step: Some(bounds.2),
@@ -437,6 +443,7 @@ pub fn describe(scenario: &Scenario) -> Vec<Param> {
         group: "Experiment".into(),
         label: "Master seed".into(),
         kind: "int",
+        field: None,
         min: Some(0.0),
         max: Some(9_007_199_254_740_991.0),
         step: Some(1.0),
@@ -452,6 +459,7 @@ pub fn describe(scenario: &Scenario) -> Vec<Param> {
             group: "Mechanisms".into(),
             label: key.replace('_', " "),
             kind: "bool",
+            field: None,
             min: None,
             max: None,
             step: None,
@@ -504,6 +512,7 @@ pub fn describe(scenario: &Scenario) -> Vec<Param> {
                 group: group.into(),
                 label: menu_label.into(),
                 kind: "choice",
+                field: None,
                 min: None,
                 max: None,
                 step: None,
@@ -560,6 +569,22 @@ pub fn describe(scenario: &Scenario) -> Vec<Param> {
                 help,
             ));
         }
+    }
+    // Validation names actors by name: give each actor's control that name too.
+    let names = |list: &str| -> Vec<String> {
+        if list == "parties" {
+            scenario.parties.iter().map(|p| p.name.clone()).collect()
+        } else {
+            scenario
+                .third_parties
+                .iter()
+                .map(|t| t.name.clone())
+                .collect()
+        }
+    };
+    for p in &mut params {
+        let named = crate::scenario::named_field(&p.id, &names);
+        p.field = (named != p.id).then_some(named);
     }
     params
 }

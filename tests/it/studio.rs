@@ -298,7 +298,23 @@ fn bad_scenarios_get_the_messages_of_peacesim_check() {
     );
     assert_eq!(out_of_range.status, 422);
     let v = out_of_range.json();
-    assert_eq!(v["problems"][0]["field"], "third_parties[2].recognition");
+    // Validation names the actor; the control of that setting carries the same name.
+    let described = post(addr, "/api/describe", &json!({ "toml": TRAINING })).json();
+    let control = described["params"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "third_parties[2].recognition")
+        .expect("a control for the third party's recognition motive")
+        .clone();
+    assert_eq!(
+        control["field"],
+        "third_parties.\"Neighbouring State\".recognition"
+    );
+    assert_eq!(
+        v["problems"][0]["field"],
+        "third_parties.\"Neighbouring State\".recognition"
+    );
     assert!(
         v["message"]
             .as_str()

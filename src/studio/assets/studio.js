@@ -148,7 +148,7 @@ function buildControl(p) {
   const current = changed ? S.set[p.id] : p.value;
   wrap.classList.toggle("changed", changed);
   const name = el("span", { class: "name", text: p.label });
-  const err = el("div", { class: "err", "data-err-for": p.id });
+  const err = el("div", { class: "err", "data-err-for": p.field || p.id });
   const id = controlId(p.id);
   if (p.kind === "bool") {
     const box = el("input", { type: "checkbox", id, "data-id": p.id });
