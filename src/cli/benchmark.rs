@@ -13,7 +13,7 @@ use peacesim::output::sweep_files::{
     CHECKPOINT, check_shard_folders, concatenate_rows, verify_shard_rows, whole_checkpoint_of,
     write_atomic,
 };
-use peacesim::output::{Input, StagedDir, claim};
+
 use peacesim::scenario::printable;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
@@ -269,22 +269,8 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(format!("benchmark-{stem}")));
-    let inputs: Vec<Input> = args
-        .dirs
-        .iter()
-        .map(|path| Input {
-            path,
-            what: "the shard folder",
-        })
-        .collect();
-    let out = claim(&target, &inputs).map_err(input)?;
-    let target = out.path().to_path_buf();
-    let staged = StagedDir::create(&target, args.force).map_err(input)?;
-    // Messages name the folder the user asked for, not the hidden staging folder.
-    let real_name = |e: anyhow::Error| {
-        let staging = staged.dir().display().to_string();
-        anyhow::anyhow!(format!("{e:#}").replace(&staging, &target.display().to_string()))
-    };
+    let (_claim, target, staged) = super::sweep::stage_merge(&target, &args.dirs, args.force)?;
+    let real_name = |e| super::sweep::staged_name(&staged, &target, e);
     let written = concatenate_rows(
         &shards,
         BENCHMARK_RUNS,

@@ -10,7 +10,7 @@ use peacesim::output::sweep_files::{
     write_atomic,
 };
 use peacesim::output::sweep_report::{finalize_sweep, sweep_terminal_table};
-use peacesim::output::{Input, StagedDir, claim};
+use peacesim::output::{Input, OutputTarget, StagedDir, claim};
 use peacesim::regime;
 use peacesim::scenario::Scenario;
 use std::path::{Path, PathBuf};
@@ -251,22 +251,8 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
     let target = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output").join(format!("{}-sweep", scenario.scenario.name))
     });
-    let inputs: Vec<Input> = args
-        .dirs
-        .iter()
-        .map(|path| Input {
-            path,
-            what: "the shard folder",
-        })
-        .collect();
-    let out = claim(&target, &inputs).map_err(input)?;
-    let target = out.path().to_path_buf();
-    let staged = StagedDir::create(&target, args.force).map_err(input)?;
-    // Messages name the folder the user asked for, not the hidden staging folder.
-    let real_name = |e: anyhow::Error| {
-        let staging = staged.dir().display().to_string();
-        anyhow::anyhow!(format!("{e:#}").replace(&staging, &target.display().to_string()))
-    };
+    let (_claim, target, staged) = stage_merge(&target, &args.dirs, args.force)?;
+    let real_name = |e| staged_name(&staged, &target, e);
     let written = concatenate(&shards, &plan, &staged.path(SWEEP_RUNS)).map_err(real_name)?;
     let recorded = concatenate_recorded(&shards, staged.dir()).map_err(real_name)?;
     let checkpoint = whole_checkpoint(staged.dir(), &hash, &plan, &regimes, written, recorded)?;
@@ -306,4 +292,30 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// Claims a merge's output folder (never one of the shard folders `dirs`) and stages it: the
+/// claim (held until the merge ends), the folder, and its staging folder.
+pub(super) fn stage_merge(
+    target: &Path,
+    dirs: &[PathBuf],
+    force: bool,
+) -> Result<(OutputTarget, PathBuf, StagedDir), Failure> {
+    let inputs: Vec<Input> = dirs
+        .iter()
+        .map(|path| Input {
+            path,
+            what: "the shard folder",
+        })
+        .collect();
+    let out = claim(target, &inputs).map_err(input)?;
+    let target = out.path().to_path_buf();
+    let staged = StagedDir::create(&target, force).map_err(input)?;
+    Ok((out, target, staged))
+}
+
+/// `e` with the staging folder's name replaced by the folder the user asked for.
+pub(super) fn staged_name(staged: &StagedDir, target: &Path, e: anyhow::Error) -> anyhow::Error {
+    let staging = staged.dir().display().to_string();
+    anyhow::anyhow!(format!("{e:#}").replace(&staging, &target.display().to_string()))
 }

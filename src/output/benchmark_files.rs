@@ -12,8 +12,8 @@
 
 use super::folder::{StagedDir, check_replaceable};
 use super::sweep_files::{
-    CHECKPOINT, CHECKPOINT_FORMAT, Checkpoint, Fnv64, Mark, RowLayout, mark_stride,
-    read_checkpoint_of, verify_rows, write_atomic,
+    CHECKPOINT, Checkpoint, Fnv64, Mark, RowLayout, mark_stride, read_checkpoint_of, verify_rows,
+    write_atomic,
 };
 use crate::experiment::benchmark::{
     BENCHMARK_RUNS, RUNS_COLUMNS, Spec, Standing, benchmark_report_html, conditions_csv,
@@ -105,20 +105,14 @@ impl BenchmarkWriter {
         file.sync_all()?;
         let mut hash = Fnv64::default();
         hash.update(&header);
-        let checkpoint = Checkpoint {
-            format: CHECKPOINT_FORMAT,
-            spec_hash: spec_hash.to_string(),
-            shard_index: shard.index,
-            shard_count: shard.count,
-            unit_start: units.start,
-            unit_end: units.end,
-            units_done: 0,
-            csv_bytes: header.len() as u64,
-            csv_hash: hash.hex(),
-            complete: false,
-            marks: Vec::new(),
-            recorded: Vec::new(),
-        };
+        let checkpoint = Checkpoint::started(
+            spec_hash,
+            shard,
+            units,
+            header.len(),
+            hash.hex(),
+            Vec::new(),
+        );
         let mut writer = Self {
             dir: staged.dir().to_path_buf(),
             file,

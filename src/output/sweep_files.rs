@@ -83,6 +83,34 @@ pub struct Checkpoint {
     pub recorded: Vec<RecordedFile>,
 }
 
+impl Checkpoint {
+    /// The checkpoint of a folder just started: the runs file holds its header (`header_bytes`
+    /// long, checksum `csv_hash`) and no unit is done.
+    pub fn started(
+        spec_hash: &str,
+        shard: Shard,
+        units: std::ops::Range<u64>,
+        header_bytes: usize,
+        csv_hash: String,
+        recorded: Vec<RecordedFile>,
+    ) -> Self {
+        Self {
+            format: CHECKPOINT_FORMAT,
+            spec_hash: spec_hash.to_string(),
+            shard_index: shard.index,
+            shard_count: shard.count,
+            unit_start: units.start,
+            unit_end: units.end,
+            units_done: 0,
+            csv_bytes: header_bytes as u64,
+            csv_hash,
+            complete: false,
+            marks: Vec::new(),
+            recorded,
+        }
+    }
+}
+
 /// A recorded file (`trajectories.csv`, `agents.csv`) at a checkpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordedFile {
@@ -356,20 +384,8 @@ impl SweepWriter {
             });
             files.push((f, h));
         }
-        let checkpoint = Checkpoint {
-            format: CHECKPOINT_FORMAT,
-            spec_hash: spec_hash.to_string(),
-            shard_index: shard.index,
-            shard_count: shard.count,
-            unit_start: units.start,
-            unit_end: units.end,
-            units_done: 0,
-            csv_bytes: header.len() as u64,
-            csv_hash: hash.hex(),
-            complete: false,
-            marks: Vec::new(),
-            recorded: entries,
-        };
+        let checkpoint =
+            Checkpoint::started(spec_hash, shard, units, header.len(), hash.hex(), entries);
         let mut writer = Self {
             dir: staged.dir().to_path_buf(),
             file,
