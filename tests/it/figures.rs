@@ -1,17 +1,11 @@
 //! Figures, report and trace, checked on the real binary: every file exists with real content,
 //! the report holds every figure and the summary, and a trace is exactly its replicate of `run`.
 
+use crate::common::peacesim;
 use peacesim::output::plots::RUN_FIGURES;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn peacesim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_peacesim"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use std::process::Output;
 
 fn ok(out: &Output) {
     assert!(

@@ -3,18 +3,12 @@
 //! uncertainty, reports whose bold differences and linked files hold what they say, and traces
 //! whose regimes can be shown in step side by side.
 
+use crate::common::peacesim;
 use peacesim::output::plots::{RUN_FIGURES, frame_months, legend_kinds};
 use peacesim::scenario::ThirdPartyKind;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn peacesim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_peacesim"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use std::process::Output;
 
 fn ok(out: &Output) {
     assert!(
