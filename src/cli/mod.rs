@@ -400,13 +400,28 @@ fn run(args: RunArgs) -> Result<(), Failure> {
     if let Some(t) = sinks.1 {
         t.finish()?;
     }
-    staged.write_file("timeseries.csv", &timeseries_csv(&results)?)?;
-    staged.write_file("summary.csv", &summary_csv(&results)?)?;
-    let figures = if args.no_plots {
-        Vec::new()
-    } else {
-        plots::write_run_figures(&results, staged.dir())?
-    };
+    // The tables and the figures are independent: they are made side by side on the run's
+    // threads.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start the worker threads")?;
+    let (tables, figures) = pool.install(|| {
+        rayon::join(
+            || Ok::<_, anyhow::Error>((timeseries_csv(&results)?, summary_csv(&results)?)),
+            || {
+                if args.no_plots {
+                    Ok(Vec::new())
+                } else {
+                    plots::write_run_figures(&results, staged.dir())
+                }
+            },
+        )
+    });
+    let (timeseries, summary) = tables?;
+    let figures = figures?;
+    staged.write_file("timeseries.csv", &timeseries)?;
+    staged.write_file("summary.csv", &summary)?;
     let manifest = Manifest {
         tool: "peacesim",
         version: env!("CARGO_PKG_VERSION"),

@@ -302,28 +302,50 @@ pub fn run(
         .num_threads(design.threads)
         .build()?;
     let mut results = Results::new(scenario, design);
-    let mut start = 0;
     // Recorded rows are held a chunk at a time: smaller chunks keep that memory bounded
     // (about 40 KB of rows per recorded run, 150 KB with agents in the baseline).
-    let chunk = match scenario.experiment.record {
+    let size = match scenario.experiment.record {
         RecordLevel::Off => CHUNK,
         RecordLevel::Monthly => CHUNK / 4,
         RecordLevel::Agents => CHUNK / 16,
     };
-    while start < design.replicates {
-        let end = (start + chunk).min(design.replicates);
-        let chunk: Vec<ReplicateResult> = pool.install(|| {
-            (start..end)
-                .into_par_iter()
-                .map(|r| run_replicate(scenario, &design.regimes, design.seed, r))
-                .collect()
+    let chunk_end = |start: u64| (start + size).min(design.replicates);
+    let compute = |start: u64| -> Vec<ReplicateResult> {
+        (start..chunk_end(start))
+            .into_par_iter()
+            .map(|r| run_replicate(scenario, &design.regimes, design.seed, r))
+            .collect()
+    };
+    if design.replicates == 0 {
+        return Ok(results);
+    }
+    let mut start = 0;
+    let mut chunk = pool.install(|| compute(start));
+    // The calling thread writes and absorbs each chunk while the pool already simulates the
+    // next one, so the files and statistics do not idle the workers (as in a sweep).
+    loop {
+        let next_start = chunk_end(start);
+        let mut next = None;
+        let mut absorbed = Ok(());
+        pool.in_place_scope(|scope| {
+            if next_start < design.replicates {
+                scope.spawn(|_| next = Some(compute(next_start)));
+            }
+            absorbed = (|| {
+                for rep in &chunk {
+                    sink.accept(rep)?;
+                    results.absorb(rep);
+                }
+                anyhow::Ok(())
+            })();
         });
-        for rep in &chunk {
-            sink.accept(rep)?;
-            results.absorb(rep);
+        absorbed?;
+        progress(next_start);
+        match next {
+            Some(n) => chunk = n,
+            None => break,
         }
-        start = end;
-        progress(start);
+        start = next_start;
     }
     Ok(results)
 }

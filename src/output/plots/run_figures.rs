@@ -1,7 +1,7 @@
 //! The figures of a `run`: agreement over time, trust, parallel tables, outcomes with paired
 //! differences, and when agreements are signed.
 
-use super::{DrawResult, Figure, regime_colour, save, text, title};
+use super::{DrawResult, Figure, regime_colour, register_fonts, save, text, title};
 use crate::experiment::{Results, is_proportion};
 use crate::model::METRICS;
 use anyhow::Result;
@@ -9,6 +9,7 @@ use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use rayon::prelude::*;
 use std::path::Path;
 
 /// The run figures: file stem, title, and the sentence under it in the report.
@@ -59,9 +60,23 @@ pub const RUN_FIGURES: [(&str, &str, &str); 5] = [
 ];
 
 /// Writes every run figure into `dir`; returns `(stem, svg text)` in [`RUN_FIGURES`] order.
+/// The figures are drawn in parallel on the current rayon pool (each file is its own).
 pub fn write_run_figures(results: &Results, dir: &Path) -> Result<Vec<(String, String)>> {
-    let mut written = Vec::new();
-    for (stem, heading, _) in RUN_FIGURES {
+    register_fonts();
+    RUN_FIGURES
+        .par_iter()
+        .map(|&(stem, heading, _)| write_run_figure(results, dir, stem, heading))
+        .collect()
+}
+
+/// Writes one run figure; returns `(stem, svg text)`.
+fn write_run_figure(
+    results: &Results,
+    dir: &Path,
+    stem: &str,
+    heading: &'static str,
+) -> Result<(String, String)> {
+    {
         let svg = match stem {
             "agreement_over_time" => save(
                 &SeriesFigure {
@@ -116,9 +131,8 @@ pub fn write_run_figures(results: &Results, dir: &Path) -> Result<Vec<(String, S
             "outcomes" => save(&OutcomesFigure { results, heading }, dir, stem)?,
             _ => save(&AgreementMonthFigure { results, heading }, dir, stem)?,
         };
-        written.push((stem.to_string(), svg));
+        Ok((stem.to_string(), svg))
     }
-    Ok(written)
 }
 
 struct Panel {
