@@ -141,6 +141,10 @@ pub struct World<'s> {
     institution: Option<usize>,
     /// Scratch: each table's prospect this month as actors judge it (ODD 7.11).
     prospects: Vec<f64>,
+    /// Scratch: whether `prospects[f]` holds this month's value (open or convened tables).
+    prospect_known: Vec<bool>,
+    /// Scratch: tables holding a party when prospects are judged this month.
+    holding: usize,
     /// Share of role-holders who complied last month, as everyone observes it (1 when there
     /// were none).
     observed_compliance: f64,
@@ -304,6 +308,8 @@ impl<'s> World<'s> {
             pushes: Vec::with_capacity(2 * nt + np),
             sources: vec![0; np],
             prospects: vec![0.0; nt],
+            prospect_known: vec![false; nt],
+            holding: 0,
             top_tables: [None; 3],
             open_tables: Vec::with_capacity(nt),
             institution: None,

@@ -81,7 +81,7 @@ impl World<'_> {
         self.compliers = 0;
         let strategic = self.scenario.mechanisms.strategic;
         if strategic {
-            self.update_prospects();
+            self.update_prospects(plan);
             self.institution =
                 (0..plan.convenes.len()).find(|&f| plan.convenes[f] && plan.cooperating[f]);
         }
@@ -213,36 +213,23 @@ impl World<'_> {
     /// Each table's prospect as actors judge it: the parties' mean trust in its convenor
     /// (zero for a party the convenor may not talk to), raised by the progress made, and
     /// divided among the tables that hold parties (parallel processes split the effort).
-    fn update_prospects(&mut self) {
-        let np = self.parties.len();
-        let holding = self
+    ///
+    /// Computed here for the open tables and those the plan convenes, which any actor's options
+    /// may name; another actor's own table is judged only when it considers opening one
+    /// ([`Self::prospect`]), with the same formula, so a value is the same wherever it is
+    /// computed.
+    fn update_prospects(&mut self, plan: &Plan) {
+        self.holding = self
             .forums
             .iter()
             .filter(|f| f.open && f.parties_present > 0)
             .count();
         for f in 0..self.actors.len() {
-            let a = &self.actors[f];
-            if !a.can_convene() {
-                self.prospects[f] = 0.0;
-                continue;
+            let known = self.forums[f].open || plan.convenes[f];
+            self.prospect_known[f] = known;
+            if known {
+                self.prospects[f] = self.compute_prospect(f);
             }
-            let mut trust = 0.0;
-            for i in 0..np {
-                if a.may_contact(i) {
-                    trust += self.party_trust(i, f);
-                }
-            }
-            let forum = &self.forums[f];
-            let progress = if forum.open { forum.progress } else { 0.0 };
-            let own_holds = (forum.open && forum.parties_present > 0) as usize;
-            let rivals = holding - own_holds;
-            let prospect = trust / np as f64 * (0.5 + 0.5 * progress);
-            // Dividing by 1 changes nothing: skip the division when no rival holds parties.
-            self.prospects[f] = if rivals == 0 {
-                prospect
-            } else {
-                prospect / (1 + rivals) as f64
-            };
         }
         // The three best open tables (best prospect first; ties to the lower id): enough to
         // find each actor's best table other than its own and its institution's.
@@ -255,6 +242,40 @@ impl World<'_> {
                 self.top_tables.copy_within(k..2, k + 1);
                 self.top_tables[k] = Some(f);
             }
+        }
+    }
+
+    /// Table `f`'s prospect this month (see [`Self::update_prospects`]).
+    fn prospect(&self, f: usize) -> f64 {
+        if self.prospect_known[f] {
+            self.prospects[f]
+        } else {
+            self.compute_prospect(f)
+        }
+    }
+
+    fn compute_prospect(&self, f: usize) -> f64 {
+        let a = &self.actors[f];
+        if !a.can_convene() {
+            return 0.0;
+        }
+        let np = self.parties.len();
+        let mut trust = 0.0;
+        for i in 0..np {
+            if a.may_contact(i) {
+                trust += self.party_trust(i, f);
+            }
+        }
+        let forum = &self.forums[f];
+        let progress = if forum.open { forum.progress } else { 0.0 };
+        let own_holds = (forum.open && forum.parties_present > 0) as usize;
+        let rivals = self.holding - own_holds;
+        let prospect = trust / np as f64 * (0.5 + 0.5 * progress);
+        // Dividing by 1 changes nothing: skip the division when no rival holds parties.
+        if rivals == 0 {
+            prospect
+        } else {
+            prospect / (1 + rivals) as f64
         }
     }
 
@@ -325,12 +346,12 @@ impl World<'_> {
         };
         let best = self.best_table_except(j, institution_table);
         let p_best = best
-            .map_or(0.0, |f| self.prospects[f])
-            .max(institution_table.map_or(0.0, |c| self.prospects[c]));
+            .map_or(0.0, |f| self.prospect(f))
+            .max(institution_table.map_or(0.0, |c| self.prospect(c)));
         let mut n = 0;
         if role {
             let c = institution_table;
-            let p_c = c.map_or(0.0, |c| self.prospects[c]);
+            let p_c = c.map_or(0.0, |c| self.prospect(c));
             let credit = plan.credit[j];
             let legitimacy = c.map_or(0.5, |c| {
                 0.5 * self.actors[c].mandate + 0.5 * self.actor_trust(j, c)
@@ -357,7 +378,7 @@ impl World<'_> {
             let keeps = f.open && f.idle_months < self.scenario.forums.idle_close_months;
             let chance = self.scenario.forums.initiative_rate * a.ambition;
             if keeps || self.streams.actor_draw(j, DECISION_OFFSET) < chance {
-                let p = self.prospects[j];
+                let p = self.prospect(j);
                 out[n] = (
                     Action::OwnTable,
                     Value {
@@ -383,7 +404,7 @@ impl World<'_> {
         );
         n += 1;
         if let Some(f) = best {
-            let p = self.prospects[f];
+            let p = self.prospect(f);
             out[n] = (
                 Action::Back(f),
                 Value {
