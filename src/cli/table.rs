@@ -206,8 +206,8 @@ pub fn validation(checks: &[Check]) -> String {
         s.push_str(&commands::wrap(
             "      ",
             &format!(
-                "measured {:.2} [{:.2}, {:.2}], expected {}",
-                c.value, c.ci_low, c.ci_high, c.expected
+                "measured {:.2} [{:.2}, {:.2}], expected {}; {} replicates",
+                c.value, c.ci_low, c.ci_high, c.expected, c.replicates
             ),
             "        ",
         ));
@@ -255,6 +255,8 @@ mod tests {
             ci_low: -1234.5,
             ci_high: 1234.5,
             pass: false,
+            replicates: 2000,
+            confidence: 0.95,
         };
         let text = validation(&[
             check.clone(),

@@ -1,7 +1,7 @@
 //! `peacesim validate`.
 
 use super::{Failure, ValidateArgs};
-use peacesim::experiment::validation::{Check, REPLICATES, validate as run_checks};
+use peacesim::experiment::validation::{Check, validate as run_checks};
 use peacesim::output::{StagedDir, fmt_f64, plots};
 use peacesim::scenario::{BASELINE_SOURCE, Scenario};
 use std::path::PathBuf;
@@ -10,7 +10,16 @@ use std::time::Instant;
 fn csv(checks: &[Check]) -> anyhow::Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record([
-        "fact", "name", "metric", "expected", "value", "ci_low", "ci_high", "pass",
+        "fact",
+        "name",
+        "metric",
+        "expected",
+        "value",
+        "ci_low",
+        "ci_high",
+        "pass",
+        "replicates",
+        "confidence",
     ])?;
     for c in checks {
         out.write_record([
@@ -22,6 +31,8 @@ fn csv(checks: &[Check]) -> anyhow::Result<Vec<u8>> {
             &fmt_f64(c.ci_low),
             &fmt_f64(c.ci_high),
             if c.pass { "1" } else { "0" },
+            &c.replicates.to_string(),
+            &fmt_f64(c.confidence),
         ])?;
     }
     Ok(out.into_inner()?)
@@ -44,9 +55,9 @@ pub(super) fn validate(args: ValidateArgs) -> Result<(), Failure> {
         StagedDir::create(out.path(), args.force).map_err(|e| Failure::Input(format!("{e:#}")))?;
     let clock = Instant::now();
     let quiet = args.quiet;
-    let checks = run_checks(&scenario, threads, &mut |what| {
+    let checks = run_checks(&scenario, threads, args.all_replicates, &mut |what| {
         if !quiet {
-            eprintln!("  running {what} ({REPLICATES} paired replicates)");
+            eprintln!("  running {what}");
         }
     })?;
     staged.write_file("validation.csv", &csv(&checks)?)?;

@@ -38,12 +38,16 @@ impl Moments {
     /// Wilson score 95% interval of a proportion whose observations are 0 or 1 (Wilson 1927;
     /// better than the normal interval near 0 and 1).
     pub fn wilson95(&self) -> Option<(f64, f64)> {
+        self.wilson(Z_975)
+    }
+
+    /// Wilson score interval with normal quantile `z` (1.96 for 95%, 3.29 for 99.9%).
+    pub fn wilson(&self, z: f64) -> Option<(f64, f64)> {
         if self.n == 0 {
             return None;
         }
         let n = self.n as f64;
         let p = self.mean.clamp(0.0, 1.0);
-        let z = Z_975;
         let denom = 1.0 + z * z / n;
         let centre = (p + z * z / (2.0 * n)) / denom;
         let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / denom;

@@ -1,5 +1,5 @@
-//! The validation figure: one small panel per check, the measured value with its 95% interval
-//! against the expected region.
+//! The validation figure: one small panel per check, the measured value with its interval (99.9%
+//! when decided at an interim look, 95% at the last) against the expected region.
 
 use super::{DrawResult, Figure, save, text, title};
 use crate::experiment::validation::Check;
@@ -109,8 +109,12 @@ impl Figure for ValidationFigure<'_> {
             )))?;
             chart.draw_series(std::iter::once(Text::new(
                 format!(
-                    "{:.2} [{:.2}, {:.2}]",
-                    check.value, check.ci_low, check.ci_high
+                    "{:.2} [{:.2}, {:.2}] ({}% CI, {} replicates)",
+                    check.value,
+                    check.ci_low,
+                    check.ci_high,
+                    check.confidence * 100.0,
+                    check.replicates
                 ),
                 (lo + (hi - lo) * 0.02, 0.18),
                 text(13.0),
@@ -125,7 +129,7 @@ pub fn write_validation_figure(scenario: &str, checks: &[Check], dir: &Path) -> 
     let passed = checks.iter().filter(|c| c.pass).count();
     let figure = ValidationFigure {
         heading: format!(
-            "{scenario}: stylized facts — {passed} of {} checks hold (point and 95% CI; green band = expected)",
+            "{scenario}: stylized facts — {passed} of {} checks hold (point and CI; green band = expected)",
             checks.len()
         ),
         checks,
