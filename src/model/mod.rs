@@ -135,6 +135,10 @@ pub struct World<'s> {
     shields: Vec<f64>,
     /// Scratch: the open tables this month, by id (parties' choice of table).
     open_tables: Vec<usize>,
+    /// Scratch: the tables where parties harmed by a mistimed move sit.
+    harmed_tables: Vec<usize>,
+    /// Scratch: per table, whether a member backs it this month (leverage pooling).
+    member_backed: Vec<bool>,
     /// Scratch: the three open tables with the best prospects this month, best first.
     top_tables: [Option<usize>; 3],
     /// Scratch: the table the institution proposes this month (its lead's), if any.
@@ -312,6 +316,8 @@ impl<'s> World<'s> {
             holding: 0,
             top_tables: [None; 3],
             open_tables: Vec::with_capacity(nt),
+            harmed_tables: Vec::new(),
+            member_backed: vec![false; nt],
             institution: None,
             shields: vec![0.0; np],
             observed_compliance: 1.0,

@@ -615,6 +615,15 @@ impl World<'_> {
         self.pushes.clear();
         // Readiness and seats do not change while leverage is spent.
         let least = self.least_ready_at_a_table();
+        // The tables a member backs (pooling needs one), marked in one pass.
+        self.member_backed.fill(false);
+        if plan.pooled {
+            for (b, &c) in plan.backs.iter().zip(&plan.cooperating) {
+                if let (Some(f), true) = (*b, c) {
+                    self.member_backed[f] = true;
+                }
+            }
+        }
         for j in 0..self.actors.len() {
             let a = &self.actors[j];
             if !a.is_active(month) || a.leverage <= 0.0 {
@@ -636,13 +645,7 @@ impl World<'_> {
             let (table, pooled) = if plan.convenes[j] && self.forums[j].open {
                 (
                     Some(j),
-                    plan.pooled
-                        && plan.cooperating[j]
-                        && plan
-                            .backs
-                            .iter()
-                            .zip(&plan.cooperating)
-                            .any(|(b, &c)| c && *b == Some(j)),
+                    plan.pooled && plan.cooperating[j] && self.member_backed[j],
                 )
             } else if let Some(f) = plan.backs[j] {
                 (
@@ -852,24 +855,29 @@ impl World<'_> {
             p.spike_months_left = dnh.spike_months;
             p.harmed = true;
         }
-        // Each table where a harmed party sits loses ground once.
-        for f in 0..self.forums.len() {
-            if self
-                .parties
+        // Each table where a harmed party sits loses ground once, in the order of the tables.
+        let mut tables = std::mem::take(&mut self.harmed_tables);
+        tables.clear();
+        tables.extend(
+            self.parties
                 .iter()
-                .any(|p| p.forum == Some(f) && targeted(p))
-            {
-                let before = self.forums[f].progress;
-                self.forums[f].progress *= 1.0 - dnh.progress_setback;
-                let after = self.forums[f].progress;
-                self.log(|m| {
-                    Event::new(m, EventKind::Setback)
-                        .actor(j)
-                        .forum(f)
-                        .values(before, after)
-                });
-            }
+                .filter(|p| targeted(p))
+                .filter_map(|p| p.forum),
+        );
+        tables.sort_unstable();
+        tables.dedup();
+        for &f in &tables {
+            let before = self.forums[f].progress;
+            self.forums[f].progress *= 1.0 - dnh.progress_setback;
+            let after = self.forums[f].progress;
+            self.log(|m| {
+                Event::new(m, EventKind::Setback)
+                    .actor(j)
+                    .forum(f)
+                    .values(before, after)
+            });
         }
+        self.harmed_tables = tables;
     }
 
     // ---- ODD 7.7 trust ---------------------------------------------------------------------
