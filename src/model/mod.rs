@@ -121,6 +121,8 @@ pub struct World<'s> {
     pushes: Vec<(usize, usize, f64, bool)>,
     /// Scratch: cooperating members (or rival convenors) this month.
     members: Vec<usize>,
+    /// Scratch: per actor, how many of this month's members have a lower id.
+    member_rank: Vec<u32>,
     /// Scratch: the actors whose trust with a rotating actor is reset.
     partners: Vec<usize>,
     /// Scratch: tables a funded support organisation backs this month.
@@ -326,6 +328,7 @@ impl<'s> World<'s> {
             role_months: 0,
             complied_months: 0,
             members: Vec::with_capacity(nt),
+            member_rank: Vec::with_capacity(nt),
             partners: Vec::with_capacity(2 * nt),
             table_supported: vec![false; nt],
             support: vec![0.0; nt],

@@ -725,8 +725,15 @@ impl World<'_> {
 
     /// Open tables other than its own that party `i` could turn to.
     fn alternatives(&self, plan: &Plan, i: usize) -> usize {
-        (0..self.forums.len())
-            .filter(|&g| self.accepts(plan, i, g))
+        // The open tables were listed when parties chose theirs this month; none opened or
+        // closed since.
+        debug_assert_eq!(
+            self.open_tables.len(),
+            self.forums.iter().filter(|f| f.open).count()
+        );
+        self.open_tables
+            .iter()
+            .filter(|&&g| self.accepts(plan, i, g))
             .count()
     }
 
