@@ -1030,8 +1030,12 @@ impl World<'_> {
     /// chance that grows with progress and with every party's acceptance.
     fn try_signing(&mut self, plan: &Plan) {
         let fc = &self.scenario.forums;
-        let Some(f) =
-            (0..self.forums.len()).find(|&f| self.forums[f].open && self.table_complete(f))
+        // A complete table holds every party, so it can only be the first party's.
+        let Some(f) = self
+            .parties
+            .first()
+            .and_then(|p| p.forum)
+            .filter(|&f| self.forums[f].open && self.table_complete(f))
         else {
             return;
         };
