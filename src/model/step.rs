@@ -616,8 +616,8 @@ impl World<'_> {
         // Readiness and seats do not change while leverage is spent.
         let least = self.least_ready_at_a_table();
         // The tables a member backs (pooling needs one), marked in one pass.
-        self.member_backed.fill(false);
         if plan.pooled {
+            self.member_backed.fill(false);
             for (b, &c) in plan.backs.iter().zip(&plan.cooperating) {
                 if let (Some(f), true) = (*b, c) {
                     self.member_backed[f] = true;

@@ -150,15 +150,12 @@ impl World<'_> {
         let loss = (tr.break_build_ratio * tr.build_rate * st.defection_severity).min(1.0);
         let contacts = (self.scenario.information.contacts as usize).max(1);
         // The members this month, by id (the list information is shared along, 7.4).
-        // With each actor's rank among them: the members with a lower id.
         self.members.clear();
+        self.members
+            .extend((0..self.actors.len()).filter(|&b| plan.cooperating[b]));
+        // Each actor's rank among the members (those with a lower id), made when a large
+        // coordination first needs it this month.
         self.member_rank.clear();
-        for b in 0..self.actors.len() {
-            self.member_rank.push(self.members.len() as u32);
-            if plan.cooperating[b] {
-                self.members.push(b);
-            }
-        }
         for j in 0..self.actors.len() {
             if !std::mem::take(&mut self.actors[j].defected) {
                 continue;
@@ -183,6 +180,13 @@ impl World<'_> {
                     // alternately after and before it (its sharing partners when it is a
                     // member), as peer monitoring runs along the same sparse network.
                     let m = self.members.len();
+                    if self.member_rank.is_empty() {
+                        let mut rank = 0;
+                        for b in 0..self.actors.len() {
+                            self.member_rank.push(rank);
+                            rank += u32::from(plan.cooperating[b]);
+                        }
+                    }
                     let at = self.member_rank[j] as usize;
                     debug_assert_eq!(at, self.members.partition_point(|&b| b < j));
                     let after = at + usize::from(plan.cooperating[j]);
