@@ -318,7 +318,7 @@ impl<'s> World<'s> {
             holding: 0,
             top_tables: [None; 3],
             open_tables: Vec::with_capacity(nt),
-            harmed_tables: Vec::new(),
+            harmed_tables: Vec::with_capacity(np),
             member_backed: vec![false; nt],
             institution: None,
             shields: vec![0.0; np],
