@@ -70,9 +70,13 @@ impl Figure for ValidationFigure<'_> {
                 if check.pass { "✓" } else { "✗" },
                 check.metric
             );
+            // A long metric gets a smaller caption (down to 11 px) rather than run into the
+            // next panel: DejaVu Sans averages about half an em per character here.
+            let room = f64::from(cell.dim_in_pixel().0.saturating_sub(24));
+            let size = (room / (0.5 * caption.chars().count() as f64)).clamp(11.0, 14.0);
             let mut chart = ChartBuilder::on(cell)
                 .margin(10)
-                .caption(caption, text(14.0))
+                .caption(caption, text(size))
                 .x_label_area_size(30)
                 .y_label_area_size(10)
                 .build_cartesian_2d(lo..hi, 0f64..1f64)?;
