@@ -22,7 +22,8 @@ use stats::Moments;
 use std::sync::Arc;
 
 /// Replicates per chunk: large enough to keep both cores busy, small enough to bound memory
-/// (a chunk holds `CHUNK × regimes × months × metrics` floats).
+/// (a chunk holds `CHUNK × regimes × months × metrics` floats, and two are held at once: one
+/// written while the next is simulated).
 const CHUNK: u64 = 256;
 
 /// The per-run outcomes reported in `runs.csv` and summarised in `summary.csv`, by name.
@@ -302,8 +303,9 @@ pub fn run(
         .num_threads(design.threads)
         .build()?;
     let mut results = Results::new(scenario, design);
-    // Recorded rows are held a chunk at a time: smaller chunks keep that memory bounded
-    // (about 40 KB of rows per recorded run, 150 KB with agents in the baseline).
+    // Recorded rows are held two chunks at a time (one written while the next is simulated):
+    // smaller chunks keep that memory bounded (about 40 KB of rows per recorded run, 150 KB
+    // with agents in the baseline).
     let size = match scenario.experiment.record {
         RecordLevel::Off => CHUNK,
         RecordLevel::Monthly => CHUNK / 4,
