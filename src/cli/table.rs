@@ -256,7 +256,6 @@ mod tests {
             ci_high: 1234.5,
             pass: false,
             replicates: 2000,
-            confidence: 0.95,
         };
         let text = validation(&[
             check.clone(),

@@ -32,7 +32,7 @@ fn csv(checks: &[Check]) -> anyhow::Result<Vec<u8>> {
             &fmt_f64(c.ci_high),
             if c.pass { "1" } else { "0" },
             &c.replicates.to_string(),
-            &fmt_f64(c.confidence),
+            &fmt_f64(c.confidence()),
         ])?;
     }
     Ok(out.into_inner()?)

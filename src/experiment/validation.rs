@@ -46,8 +46,17 @@ pub struct Check {
     pub pass: bool,
     /// Paired replicates per variant and regime the check was decided on (one of [`LOOKS`]).
     pub replicates: u64,
-    /// Confidence level of `ci_low..ci_high`: 0.999 at an interim look, 0.95 at the last.
-    pub confidence: f64,
+}
+
+impl Check {
+    /// Confidence level of `ci_low..ci_high`: 0.95 at the last look, 0.999 at an interim one.
+    pub fn confidence(&self) -> f64 {
+        if self.replicates == REPLICATES {
+            0.95
+        } else {
+            0.999
+        }
+    }
 }
 
 /// Paired replicates at each look of the sequential design: a check not yet decided is judged
@@ -122,9 +131,14 @@ impl Validator<'_> {
     }
 
     /// The normal quantile of an interim look's intervals; `None` at the last look, whose
-    /// intervals are the usual 95% ones.
+    /// intervals are the usual 95% ones (Student's t, Wilson or Wald as each check has it).
     fn z(&self) -> Option<f64> {
         (!self.last_look()).then_some(INTERIM_Z)
+    }
+
+    /// The normal quantile of this look's Wald-type intervals.
+    fn wald_z(&self) -> f64 {
+        self.z().unwrap_or(Z_95)
     }
 
     /// Whether the check measuring `metric` still needs judging: not yet recorded, or recorded
@@ -198,12 +212,10 @@ impl Validator<'_> {
                 regimes
                     .iter()
                     .map(|name| {
+                        // Looks only grow, so no set holds more than this look's runs.
                         let runs = &self.done[&id(k, name)];
-                        if runs.len() as u64 == n {
-                            Arc::clone(runs)
-                        } else {
-                            Arc::new(runs[..n as usize].to_vec())
-                        }
+                        debug_assert_eq!(runs.len() as u64, n);
+                        Arc::clone(runs)
                     })
                     .collect()
             })
@@ -248,19 +260,18 @@ impl Validator<'_> {
         (value, (lo, hi)): (f64, (f64, f64)),
     ) {
         let (value, lo, hi) = (value * scale, lo * scale, hi * scale);
-        let level = if self.last_look() { "95%" } else { "99.9%" };
-        let check = Check {
+        let mut check = Check {
             fact,
             name,
-            expected: expect.describe(unit, level),
+            metric,
+            expected: String::new(),
             value,
             ci_low: lo,
             ci_high: hi,
             pass: expect.judge(lo, hi),
             replicates: self.n(),
-            confidence: if self.last_look() { 0.95 } else { 0.999 },
-            metric,
         };
+        check.expected = expect.describe(unit, &format!("{}%", check.confidence() * 100.0));
         match self.checks.iter_mut().find(|c| c.metric == check.metric) {
             Some(c) => *c = check,
             None => self.checks.push(check),
@@ -437,28 +448,26 @@ fn mediation_dilemma(v: &mut Validator) -> Result<()> {
     let h = v.run(&high, &[regime], "fact 2: leverage ×2")?;
     let l = v.run(&low, &[regime], "fact 2: leverage ×0.5")?;
     let get = |r: &Results, o: &str| r.get(regime, o).map(|s| s.values).unwrap_or_default();
-    let z = v.z();
     if v.open(&share) {
-        let d = proportion_difference(
-            &get(&h, "agreement"),
-            &get(&l, "agreement"),
-            z.unwrap_or(Z_95),
-        )?;
+        let d = proportion_difference(&get(&h, "agreement"), &get(&l, "agreement"), v.wald_z())?;
         v.record(2, FACT2, share, Expect::Above(0.0), " pp", 100.0, d);
     }
     if v.open(&month) {
-        let (hm, lm) = (get(&h, "agreement_month"), get(&l, "agreement_month"));
-        let (a, b) = (interval(&hm, None)?, interval(&lm, None)?);
-        // The standard error of each mean: from its t interval at the last look (as reported
-        // before the sequential design), directly at an interim one.
-        let se = match z {
-            None => ((a.1.1 - a.0) / Z_95).hypot((b.1.1 - b.0) / Z_95),
-            Some(_) => {
-                let se = |m: &Moments| m.sd().unwrap_or(0.0) / (m.n as f64).sqrt();
-                se(&hm).hypot(se(&lm))
-            }
+        // Each mean with its standard error: from its t interval at the last look (as reported
+        // before the sequential design), as the half-width of a one-SE interval at an interim one.
+        let (probe, per_se) = match v.z() {
+            None => (None, Z_95),
+            Some(_) => (Some(1.0), 1.0),
         };
-        let (d, z) = (a.0 - b.0, z.unwrap_or(Z_95));
+        let mean_se = |m: &Moments| -> Result<(f64, f64)> {
+            let (mean, (_, hi)) = interval(m, probe)?;
+            Ok((mean, (hi - mean) / per_se))
+        };
+        let (a, b) = (
+            mean_se(&get(&h, "agreement_month"))?,
+            mean_se(&get(&l, "agreement_month"))?,
+        );
+        let (d, se, z) = (a.0 - b.0, a.1.hypot(b.1), v.wald_z());
         v.record(
             2,
             FACT2,
@@ -500,8 +509,7 @@ fn relapse_base_rate(v: &mut Validator) -> Result<()> {
             })
         })
         .collect();
-    let share = ratio_interval_z(&clusters, v.z().unwrap_or(Z_95))
-        .ok_or_else(|| anyhow!("no agreements"))?;
+    let share = ratio_interval_z(&clusters, v.wald_z()).ok_or_else(|| anyhow!("no agreements"))?;
     v.record(
         3,
         FACT3,
@@ -688,4 +696,63 @@ fn forum_shopping(v: &mut Validator) -> Result<()> {
         v.record(6, FACT6, enforcement.into(), Expect::Below(0.0), "", 1.0, d);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn moments(values: &[f64]) -> Moments {
+        let mut m = Moments::default();
+        for &x in values {
+            m.push(x);
+        }
+        m
+    }
+
+    #[test]
+    fn interim_intervals_are_the_wider_99_9_percent_ones() {
+        let m = moments(&[1.0, 3.0, 2.0, 5.0, 4.0, 0.0, 2.5, 3.5]);
+        let (mean, (lo, hi)) = interval(&m, Some(INTERIM_Z)).unwrap();
+        let se = m.sd().unwrap() / (m.n as f64).sqrt();
+        assert!(
+            (hi - mean - INTERIM_Z * se).abs() < 1e-12
+                && (mean - lo - INTERIM_Z * se).abs() < 1e-12
+        );
+        // The last look's t interval is the one `ci95` gives, and lies inside the interim one.
+        let (_, last) = interval(&m, None).unwrap();
+        assert_eq!(last, m.ci95().unwrap());
+        assert!(lo < last.0 && last.1 < hi);
+        let p = moments(&[0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0]);
+        let (w95, w999) = (p.wilson95().unwrap(), p.wilson(INTERIM_Z).unwrap());
+        assert!(w999.0 < w95.0 && w95.1 < w999.1, "{w95:?} {w999:?}");
+        let (a, b) = (
+            moments(&[1.0, 0.0, 1.0, 1.0]),
+            moments(&[0.0, 0.0, 1.0, 0.0]),
+        );
+        let narrow = proportion_difference(&a, &b, Z_95).unwrap().1;
+        let wide = proportion_difference(&a, &b, INTERIM_Z).unwrap().1;
+        assert!(wide.0 < narrow.0 && narrow.1 < wide.1);
+    }
+
+    #[test]
+    fn a_check_reports_the_level_of_its_look() {
+        let check = |replicates| Check {
+            fact: 1,
+            name: FACT1,
+            metric: String::new(),
+            expected: String::new(),
+            value: 0.0,
+            ci_low: 0.0,
+            ci_high: 0.0,
+            pass: true,
+            replicates,
+        };
+        assert_eq!(check(REPLICATES).confidence(), 0.95);
+        for &n in &LOOKS[..LOOKS.len() - 1] {
+            assert_eq!(check(n).confidence(), 0.999);
+        }
+        // Haybittle–Peto: the interim quantile is the two-sided 99.9% normal quantile.
+        assert!((INTERIM_Z - 3.2905).abs() < 1e-4);
+    }
 }

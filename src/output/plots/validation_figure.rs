@@ -117,7 +117,7 @@ impl Figure for ValidationFigure<'_> {
                     check.value,
                     check.ci_low,
                     check.ci_high,
-                    check.confidence * 100.0,
+                    check.confidence() * 100.0,
                     check.replicates
                 ),
                 (lo + (hi - lo) * 0.02, 0.18),
