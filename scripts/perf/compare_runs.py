@@ -57,7 +57,8 @@ def instructions_per_run(binary, regime, work):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("commit", help="the commit to compare the working tree with")
     parser.add_argument("--pairs", type=int, default=12, help="alternating pairs per regime")
     parser.add_argument("--replicates", type=int, default=1500, help="replicates per command")
