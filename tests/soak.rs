@@ -13,7 +13,7 @@
 //!
 //! The tests take a lock so they run one after another: their kill moments are fractions of
 //! run times measured in the same test, which two tests sharing the cores would distort.
-//! About 30 s in all with `cargo test --release --test soak` (the syscall-exact kills need
+//! About 40 s in all with `cargo test --release --test soak` (the syscall-exact kills need
 //! `strace` and are skipped without it).
 
 use std::collections::BTreeMap;
