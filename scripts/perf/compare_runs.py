@@ -17,7 +17,6 @@ the working tree's binary must be built first (`cargo build --release`). Standar
 """
 import argparse
 import os
-import re
 import resource
 import shutil
 import statistics
