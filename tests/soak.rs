@@ -13,21 +13,24 @@
 //!
 //! The tests take a lock so they run one after another: their kill moments are fractions of
 //! run times measured in the same test, which two tests sharing the cores would distort.
-//! About 40 s in all with `cargo test --release --test soak` (the syscall-exact kills need
-//! `strace` and are skipped without it).
+//! About 30 s in all with `cargo test --release --test soak`, 45 s before the runs were shortened
+//! to 48 months (`common::SHORT_WORLD`; the merge test, whose runs were already 6 months long, is
+//! now a third of it).
+//! The syscall-exact kills need `strace` and are skipped without it.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use peacesim::scenario::BASELINE_TOML;
 use tempfile::TempDir;
 
-const BIN: &str = env!("CARGO_BIN_EXE_peacesim");
+mod common;
+use common::{BIN, path_str, short_baseline, short_rotation_sweep, stderr};
 
 /// The files an uninterrupted sweep, a resumed one and a merge must write byte for byte.
 const WHOLE_SWEEP_FILES: [&str; 3] = ["sweep_runs.csv", "sweep_summary.csv", "checkpoint.json"];
@@ -63,14 +66,6 @@ impl SplitMix64 {
 }
 
 // ---- helpers -----------------------------------------------------------------------------------
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("temporary paths are UTF-8")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
@@ -145,17 +140,6 @@ fn number(v: &serde_json::Value, key: &str) -> u64 {
 /// The hidden names peacesim writes beside or inside a folder while working on it.
 fn is_temporary(name: &str) -> bool {
     name.ends_with(".tmp") || name.contains(".partial-") || name.contains(".old-")
-}
-
-/// scenarios/sweep_rotation.toml (20 points × 3 regimes) with `replicates` per point.
-fn rotation_sweep(replicates: u64) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweep_rotation.toml");
-    let text = fs::read_to_string(&path).unwrap();
-    edit(
-        &text,
-        "replicates = 200                 # paired",
-        &format!("replicates = {replicates}                 # paired"),
-    )
 }
 
 fn sweep_command(file: &Path, out: &Path, resume: bool) -> Command {
@@ -310,8 +294,8 @@ fn a_sweep_killed_at_twenty_random_moments_resumes_to_the_uninterrupted_files() 
     let tmp = TempDir::new().unwrap();
     let root = tmp.path();
     // 20 points × 300 replicates = 6 000 units (12 checkpoints, the last after 368 units),
-    // 18 000 runs: 2–4 s on one thread.
-    let file = write(root, "sweep.toml", &rotation_sweep(300));
+    // 18 000 runs of 48 months: about 2 s on one thread.
+    let file = write(root, "sweep.toml", &short_rotation_sweep(300));
     let whole = root.join("whole");
     let clock = Instant::now();
     run_ok(
@@ -447,7 +431,7 @@ fn a_sweep_killed_inside_its_checkpoints_resumes_to_the_uninterrupted_files() {
     let tmp = TempDir::new().unwrap();
     let root = tmp.path();
     // 20 points × 100 replicates = 2 000 units: checkpoints after 512, 1024, 1536, 2000.
-    let file = write(root, "sweep.toml", &rotation_sweep(100));
+    let file = write(root, "sweep.toml", &short_rotation_sweep(100));
     let whole = root.join("whole");
     run_ok(
         sweep_command(&file, &whole, false),
@@ -761,12 +745,19 @@ fn a_merge_killed_mid_write_leaves_no_target_or_a_whole_one() {
 /// report carry times and the command line).
 const RUN_DATA_FILES: [&str; 4] = ["runs.csv", "timeseries.csv", "summary.csv", "scenario.toml"];
 
-/// A `run` of 700 replicates × 3 regimes (about 0.7 s on one thread): long enough for kills at
-/// fractions of it to land in every phase, and its runs.csv passes 100 kB.
+/// A `run` of the baseline shortened to 36 + 12 months (`short_baseline`), 700 replicates × 3
+/// regimes (about 0.2 s of simulation on one thread, then the figures and the report): long
+/// enough for kills at fractions of it to land in every phase, and its runs.csv passes 100 kB.
+/// The scenario file is written beside `out`.
 fn run_command(out: &Path, seed: u64) -> Command {
+    let scenario = out.with_file_name("short_baseline.toml");
+    if !scenario.exists() {
+        fs::write(&scenario, short_baseline()).unwrap();
+    }
     let mut cmd = Command::new(BIN);
     cmd.args([
         "run",
+        path_str(&scenario),
         "--replicates",
         "700",
         "--threads",

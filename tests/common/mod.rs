@@ -47,6 +47,37 @@ pub fn csv_table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
+/// A `[world]` table that shortens a scenario's runs to 36 months of talks and 12 of
+/// implementation, for tests about files rather than the model (kills, resumes, merges): every
+/// point, unit, chunk and row stays, and each run costs about a quarter of the baseline's.
+pub const SHORT_WORLD: &str = "\n[world]\nhorizon_months = 36\nimplementation_months = 12\n";
+/// Months of a run under [`SHORT_WORLD`] (against the baseline's 120 + 60).
+pub const SHORT_MONTHS: usize = 36 + 12;
+
+/// The built-in baseline with its runs shortened like [`SHORT_WORLD`] (it has a `[world]` table
+/// of its own, so the values are edited in place).
+pub fn short_baseline() -> String {
+    let mut text = peacesim::scenario::BASELINE_TOML.to_owned();
+    for (from, to) in [
+        ("horizon_months = 120", "horizon_months = 36"),
+        ("implementation_months = 60", "implementation_months = 12"),
+    ] {
+        assert!(text.contains(from), "the baseline has no {from:?}");
+        text = text.replacen(from, to, 1);
+    }
+    text
+}
+
+/// [`rotation_sweep`] with its runs shortened to [`SHORT_WORLD`].
+pub fn short_rotation_sweep(replicates: u64) -> String {
+    let text = rotation_sweep(replicates);
+    assert!(
+        !text.contains("\n[world]"),
+        "sweep_rotation.toml has a [world] table: edit it instead of adding one"
+    );
+    format!("{text}{SHORT_WORLD}")
+}
+
 /// The shipped sweep `scenarios/sweep_rotation.toml` (20 points) with `replicates` replicates.
 pub fn rotation_sweep(replicates: u64) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweep_rotation.toml");

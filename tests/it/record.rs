@@ -160,7 +160,7 @@ fn a_bad_record_level_is_refused_naming_where_it_came_from() {
 
 fn recorded_sweep(dir: &Path, replicates: u64) -> PathBuf {
     let file = dir.join("sweep.toml");
-    fs::write(&file, rotation_sweep(replicates)).unwrap();
+    fs::write(&file, short_rotation_sweep(replicates)).unwrap();
     file
 }
 
@@ -198,8 +198,7 @@ fn recorded_shards_merge_into_the_whole_sweep_byte_for_byte_and_damage_is_refuse
         header[..3],
         ["point", "regime", "replicate"].map(String::from)
     );
-    let s = Scenario::baseline();
-    assert_eq!(monthly.len(), 20 * 4 * 3 * s.total_months());
+    assert_eq!(monthly.len(), 20 * 4 * 3 * SHORT_MONTHS);
     let shards: Vec<PathBuf> = (0..3).map(|i| root.join(format!("s{i}"))).collect();
     for (i, dir) in shards.iter().enumerate() {
         let o = sweep(

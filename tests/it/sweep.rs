@@ -610,7 +610,7 @@ fn merge(dirs: &[&Path], out: &Path) -> Output {
 fn merged_shards_equal_the_unsharded_sweep_byte_for_byte() {
     let tmp = TempDir::new().unwrap();
     // 20 points × 40 replicates = 800 units: shards of 800/N units cut through chunks of 512.
-    let file = write(tmp.path(), "sweep.toml", &rotation_sweep(40));
+    let file = write(tmp.path(), "sweep.toml", &short_rotation_sweep(40));
     let whole = tmp.path().join("whole");
     sweep_ok(&file, &whole, &["--threads", "2"]);
     let (_, rows) = csv_table(&whole.join("sweep_runs.csv"));
@@ -823,8 +823,9 @@ fn spawn_sweep(file: &Path, out: &Path, resume: bool) -> Child {
 fn a_sweep_killed_again_and_again_resumes_to_the_uninterrupted_files() {
     let tmp = TempDir::new().unwrap();
     let root = tmp.path();
-    // 20 points × 150 replicates = 3 000 units (6 chunks), 9 000 runs: a few seconds on 1 thread.
-    let text = rotation_sweep(150);
+    // 20 points × 150 replicates = 3 000 units (6 chunks), 9 000 runs of 48 months: about a
+    // second on 1 thread.
+    let text = short_rotation_sweep(150);
     let file = write(root, "sweep.toml", &text);
     let other = write(root, "reseeded.toml", &reseeded(&text));
     let whole = root.join("whole");
