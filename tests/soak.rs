@@ -14,7 +14,7 @@
 //! The tests take a lock so they run one after another: their kill moments are fractions of
 //! run times measured in the same test, which two tests sharing the cores would distort.
 //! About 30 s in all with `cargo test --release --test soak`, 45 s before the runs were shortened
-//! to 48 months (`common::SHORT_WORLD`; the merge test, whose runs were already 6 months long, is
+//! to 48 months (`common::short_world`; the merge test, whose runs were already 6 months long, is
 //! now a third of it).
 //! The syscall-exact kills need `strace` and are skipped without it.
 

@@ -47,35 +47,46 @@ pub fn csv_table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-/// A `[world]` table that shortens a scenario's runs to 36 months of talks and 12 of
-/// implementation, for tests about files rather than the model (kills, resumes, merges): every
-/// point, unit, chunk and row stays, and each run costs about a quarter of the baseline's.
-pub const SHORT_WORLD: &str = "\n[world]\nhorizon_months = 36\nimplementation_months = 12\n";
-/// Months of a run under [`SHORT_WORLD`] (against the baseline's 120 + 60).
-pub const SHORT_MONTHS: usize = 36 + 12;
+/// Months of talks and of implementation in the shortened runs of tests about files rather
+/// than the model (kills, resumes, merges): every point, unit, chunk and row stays, and each
+/// run costs about a quarter of the baseline's (120 + 60 months).
+pub const SHORT_HORIZON: u32 = 36;
+pub const SHORT_IMPLEMENTATION: u32 = 12;
 
-/// The built-in baseline with its runs shortened like [`SHORT_WORLD`] (it has a `[world]` table
-/// of its own, so the values are edited in place).
+/// The `[world]` table of the shortened runs, for a scenario that has none.
+pub fn short_world() -> String {
+    format!(
+        "\n[world]\nhorizon_months = {SHORT_HORIZON}\nimplementation_months = {SHORT_IMPLEMENTATION}\n"
+    )
+}
+
+/// The built-in baseline with its runs shortened (its own `[world]` table edited in place).
 pub fn short_baseline() -> String {
     let mut text = peacesim::scenario::BASELINE_TOML.to_owned();
     for (from, to) in [
-        ("horizon_months = 120", "horizon_months = 36"),
-        ("implementation_months = 60", "implementation_months = 12"),
+        (
+            "horizon_months = 120",
+            format!("horizon_months = {SHORT_HORIZON}"),
+        ),
+        (
+            "implementation_months = 60",
+            format!("implementation_months = {SHORT_IMPLEMENTATION}"),
+        ),
     ] {
         assert!(text.contains(from), "the baseline has no {from:?}");
-        text = text.replacen(from, to, 1);
+        text = text.replacen(from, &to, 1);
     }
     text
 }
 
-/// [`rotation_sweep`] with its runs shortened to [`SHORT_WORLD`].
+/// [`rotation_sweep`] with its runs shortened ([`short_world`]).
 pub fn short_rotation_sweep(replicates: u64) -> String {
     let text = rotation_sweep(replicates);
     assert!(
         !text.contains("\n[world]"),
         "sweep_rotation.toml has a [world] table: edit it instead of adding one"
     );
-    format!("{text}{SHORT_WORLD}")
+    format!("{text}{}", short_world())
 }
 
 /// The shipped sweep `scenarios/sweep_rotation.toml` (20 points) with `replicates` replicates.

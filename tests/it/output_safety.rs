@@ -562,10 +562,10 @@ fn a_lock_file_left_by_a_dead_process_is_no_obstacle() {
     assert!(!root.join(".S.lock").exists() && !root.join(".R.lock").exists());
     // A sweep killed mid-way leaves its lock file; the resume takes it over. 20 points × 200
     // replicates = 4 000 units, 8 checkpoints: the kill comes at the first, far from the end
-    // (checked), and the resume has the other seven to do (runs of 48 months: `SHORT_WORLD`).
+    // (checked), and the resume has the other seven to do (shortened runs: `short_world`).
     fs::write(
         root.join("long.toml"),
-        format!("{}{SHORT_WORLD}", sweep_text(200)),
+        format!("{}{}", sweep_text(200), short_world()),
     )
     .unwrap();
     let mut child = spawn_sweep(root, "long.toml", "K");

@@ -198,7 +198,9 @@ fn recorded_shards_merge_into_the_whole_sweep_byte_for_byte_and_damage_is_refuse
         header[..3],
         ["point", "regime", "replicate"].map(String::from)
     );
-    assert_eq!(monthly.len(), 20 * 4 * 3 * SHORT_MONTHS);
+    let months = Scenario::from_file(&file).unwrap().total_months();
+    assert_eq!(months, (SHORT_HORIZON + SHORT_IMPLEMENTATION) as usize);
+    assert_eq!(monthly.len(), 20 * 4 * 3 * months);
     let shards: Vec<PathBuf> = (0..3).map(|i| root.join(format!("s{i}"))).collect();
     for (i, dir) in shards.iter().enumerate() {
         let o = sweep(
