@@ -17,7 +17,8 @@ use rand_chacha::rand_core::block::Generator;
 use rand_chacha::{ChaCha8Core, ChaCha8Rng};
 
 /// Stream numbers within a run's ChaCha8 generator.
-const WORLD: u64 = 0;
+#[doc(hidden)]
+pub const WORLD: u64 = 0;
 // The world stream is read as a fresh generator's own stream, which is stream 0.
 const _: () = assert!(WORLD == 0);
 const PARTY_DECISIONS: u64 = 2;
@@ -78,11 +79,12 @@ const GENERATED: usize = 64;
 const MONTH_WORDS: usize = 2 * ACTOR_DRAWS;
 
 /// A ChaCha8 stream (an actor's, or the world's) read 64 bits at a time: word for word what `ChaCha8Rng::seed_from_u64(seed)` gives
-/// through `next_u64` or `fill(&mut [u64])` (tested below), without the general-purpose
+/// through `next_u64` or `fill(&mut [u64])` (tested in `tests/unit/model_random.rs`), without the general-purpose
 /// buffering those go through. A month's draws always lie side by side in the buffer, so they
 /// are read in place.
 #[derive(Debug, Clone)]
-struct WordStream {
+#[doc(hidden)]
+pub struct WordStream {
     core: ChaCha8Core,
     /// Unread output at `next..end`; a new generation is appended after what is left.
     buffer: [u32; GENERATED + MONTH_WORDS],
@@ -93,7 +95,7 @@ struct WordStream {
 }
 
 impl WordStream {
-    fn new(seed: u64) -> Self {
+    pub fn new(seed: u64) -> Self {
         Self {
             core: ChaCha8Core::seed_from_u64(seed),
             buffer: [0; GENERATED + MONTH_WORDS],
@@ -125,7 +127,7 @@ impl WordStream {
     }
 
     #[inline]
-    fn next_u64(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.ensure(2);
         let x = self.word(self.next);
         self.next += 2;
@@ -134,7 +136,7 @@ impl WordStream {
 
     /// Takes this month's `ACTOR_DRAWS` 64-bit draws, read in place by [`Self::draw`].
     #[inline]
-    fn next_month(&mut self) {
+    pub fn next_month(&mut self) {
         self.ensure(MONTH_WORDS);
         self.month = self.next;
         self.next += MONTH_WORDS;
@@ -142,7 +144,7 @@ impl WordStream {
 
     /// This month's draw `k` (0 ≤ k < `ACTOR_DRAWS`).
     #[inline]
-    fn draw(&self, k: usize) -> u64 {
+    pub fn draw(&self, k: usize) -> u64 {
         self.word(self.month + 2 * k)
     }
 }
@@ -215,9 +217,10 @@ impl Streams {
 }
 
 /// A 64-bit word as a uniform in [0, 1): its top 53 bits scaled by 2⁻⁵³, exactly as
-/// `rng.random::<f64>()` converts the word it draws (tested below).
+/// `rng.random::<f64>()` converts the word it draws (tested in `tests/unit/model_random.rs`).
 #[inline]
-fn to_unit(x: u64) -> f64 {
+#[doc(hidden)]
+pub fn to_unit(x: u64) -> f64 {
     // The top 53 bits fit an i64, whose conversion is one instruction (u64's is several).
     ((x >> 11) as i64) as f64 * (1.0 / (1u64 << 53) as f64)
 }
@@ -225,118 +228,5 @@ fn to_unit(x: u64) -> f64 {
 fn fill(rng: &mut ChaCha8Rng, block: &mut [f64]) {
     for u in block {
         *u = rng.random();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn seeds_differ_by_replicate_and_master() {
-        assert_ne!(run_seed(1, 0), run_seed(1, 1));
-        assert_ne!(run_seed(1, 0), run_seed(2, 0));
-        assert_eq!(run_seed(7, 3), run_seed(7, 3));
-    }
-
-    #[test]
-    fn streams_are_independent_and_reproducible() {
-        let names = ["A", "B", "C"];
-        let mut a = Streams::new(42, 2, names.iter().copied());
-        let mut b = Streams::new(42, 2, names.iter().copied());
-        a.next_month();
-        b.next_month();
-        assert_eq!(a.world_u, b.world_u);
-        let block = |s: &Streams, j: usize| -> Vec<u64> {
-            (0..ACTOR_DRAWS)
-                .map(|k| s.actor_draw(j, k).to_bits())
-                .collect()
-        };
-        assert_eq!(block(&a, 0), block(&b, 0));
-        assert_ne!(a.world_u[0], a.actor_draw(0, 0));
-        assert_ne!(a.party_u[0], a.actor_draw(0, 0));
-        assert_ne!(block(&a, 0), block(&a, 1));
-    }
-
-    #[test]
-    fn an_actor_s_draws_do_not_depend_on_the_others() {
-        let mut few = Streams::new(7, 2, ["A", "C"].into_iter());
-        let mut many = Streams::new(7, 2, ["A", "B", "C", "D"].into_iter());
-        for _ in 0..3 {
-            few.next_month();
-            many.next_month();
-            for k in 0..ACTOR_DRAWS {
-                assert_eq!(few.actor_draw(0, k), many.actor_draw(0, k));
-                assert_eq!(few.actor_draw(1, k), many.actor_draw(2, k));
-            }
-            assert_eq!(few.world_u, many.world_u);
-            assert_eq!(few.party_u, many.party_u);
-        }
-    }
-
-    #[test]
-    fn words_read_in_bulk_give_the_generator_s_own_uniforms() {
-        let mut a = ChaCha8Rng::seed_from_u64(9);
-        let mut b = a.clone();
-        let _: f64 = a.random();
-        let _: f64 = b.random();
-        let mut block = vec![0u64; 75];
-        a.fill(&mut block[..]);
-        for (k, x) in block.iter().enumerate() {
-            let y: f64 = b.random();
-            assert_eq!(to_unit(*x).to_bits(), y.to_bits(), "draw {k}");
-        }
-    }
-
-    #[test]
-    fn an_actor_stream_is_the_generator_s_own_words() {
-        let mut a = ChaCha8Rng::seed_from_u64(11);
-        let mut b = WordStream::new(11);
-        // Single draws, then month-sized blocks, across several refills of the buffer.
-        for _ in 0..3 {
-            let x: u64 = a.random();
-            assert_eq!(x, b.next_u64());
-        }
-        for month in 0..40 {
-            let mut block = [0u64; ACTOR_DRAWS];
-            a.fill(&mut block[..]);
-            if month % 3 == 0 {
-                for (k, x) in block.iter().enumerate() {
-                    assert_eq!(*x, b.next_u64(), "month {month}, draw {k}");
-                }
-            } else {
-                b.next_month();
-                for (k, x) in block.iter().enumerate() {
-                    assert_eq!(*x, b.draw(k), "month {month}, draw {k}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn the_world_stream_is_stream_zero_of_the_run_seed() {
-        let mut a = ChaCha8Rng::seed_from_u64(5);
-        a.set_stream(WORLD);
-        let mut b = WordStream::new(5);
-        for k in 0..300 {
-            let x: u64 = a.random();
-            assert_eq!(x, b.next_u64(), "draw {k}");
-        }
-    }
-
-    #[test]
-    fn normal_has_unit_variance() {
-        let mut s = Streams::new(1, 1, ["A"].into_iter());
-        let n = 20_000;
-        let (mut sum, mut sq) = (0.0, 0.0);
-        for _ in 0..n {
-            let z = normal(s.world_uniform(), s.world_uniform());
-            sum += z;
-            sq += z * z;
-        }
-        let mean = sum / n as f64;
-        let var = sq / n as f64 - mean * mean;
-        assert!(mean.abs() < 0.03, "mean {mean}");
-        assert!((var - 1.0).abs() < 0.05, "variance {var}");
     }
 }

@@ -1,7 +1,7 @@
 //! Per-run trajectories (`experiment.record`, `--record monthly|agents`): the state of every
 //! month of a run, as CSV rows written into byte buffers while the run goes on. Recording
 //! draws no random numbers and changes nothing in the run: outcomes and series are exactly
-//! those of an unrecorded run (tested below).
+//! those of an unrecorded run (tested in `tests/unit/model_record.rs`).
 //!
 //! The rows are formatted where the run is simulated (on a worker thread), so that writing
 //! them is a copy of bytes; the callers put the identifying columns (point, regime,
@@ -58,7 +58,8 @@ impl Phase {
 
 /// A CSV field as the `csv` crate writes it (quoted only when it must be), so that names with
 /// commas or quotes read back the same.
-fn csv_field(text: &str) -> Vec<u8> {
+#[doc(hidden)]
+pub fn csv_field(text: &str) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -207,59 +208,5 @@ impl World<'_> {
             num(out, self.actor_trust.mean_in(j));
             out.push(b'\n');
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{simulate, simulate_recorded};
-    use crate::regime::built_in;
-
-    #[test]
-    fn recording_changes_nothing_and_writes_a_row_per_month_and_actor() {
-        let scenario = Scenario::baseline();
-        let months = scenario.total_months();
-        let len = months * METRICS.len();
-        let mut rec = Recorder::new(RecordLevel::Agents, &scenario);
-        for name in ["competitive", "hierarchical", "network"] {
-            let regime = built_in(name, &scenario).unwrap();
-            for seed in 0..5 {
-                let (mut a, mut b) = (vec![0.0; len], vec![0.0; len]);
-                let plain = simulate(&scenario, regime.as_ref(), seed, &mut a);
-                rec.start(&[name, "7"]);
-                let recorded =
-                    simulate_recorded(&scenario, regime.as_ref(), seed, &mut b, &mut rec);
-                assert_eq!(plain, recorded);
-                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-                assert_eq!(bits(&a), bits(&b));
-                let monthly = String::from_utf8(rec.monthly.clone()).unwrap();
-                let agents = String::from_utf8(rec.agents.clone()).unwrap();
-                assert_eq!(monthly.lines().count(), months);
-                assert_eq!(
-                    agents.lines().count(),
-                    months * scenario.third_parties.len()
-                );
-                let width = 2 + monthly_columns(&scenario).len();
-                for line in monthly.lines() {
-                    assert!(line.starts_with(&format!("{name},7,")), "{line}");
-                    assert_eq!(line.split(',').count(), width, "{line}");
-                }
-                for line in agents.lines() {
-                    assert_eq!(line.split(',').count(), 2 + AGENT_COLUMNS.len(), "{line}");
-                }
-                // The monthly rows carry the run's own series, month by month.
-                let last = monthly.lines().last().unwrap();
-                let violence: f64 = last.split(',').nth(2 + 3 + 2).unwrap().parse().unwrap();
-                assert!((violence - a[(months - 1) * METRICS.len() + 2]).abs() < 1e-6);
-            }
-        }
-    }
-
-    #[test]
-    fn names_are_quoted_only_when_they_must_be() {
-        assert_eq!(csv_field("State A"), b"State A");
-        assert_eq!(csv_field("A, B"), b"\"A, B\"");
-        assert_eq!(csv_field("say \"x\""), b"\"say \"\"x\"\"\"");
     }
 }

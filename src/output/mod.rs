@@ -7,7 +7,8 @@ mod csv_files;
 mod folder;
 mod manifest;
 pub mod plots;
-mod report;
+#[doc(hidden)]
+pub mod report;
 pub mod sobol_files;
 pub mod sweep_files;
 pub mod sweep_report;

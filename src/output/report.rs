@@ -67,7 +67,8 @@ fn value_with(outcome: &str, x: f64, extra: usize) -> String {
 
 /// A signed difference with `extra` more decimals than [`value`] gives, with a true minus
 /// sign; a value that rounds to zero gets no sign.
-fn signed_with(outcome: &str, x: f64, extra: usize) -> String {
+#[doc(hidden)]
+pub fn signed_with(outcome: &str, x: f64, extra: usize) -> String {
     let magnitude = if is_proportion(outcome) {
         format!("{:.*} pp", 1 + extra, 100.0 * x.abs())
     } else {
@@ -88,12 +89,8 @@ fn signed_with(outcome: &str, x: f64, extra: usize) -> String {
 /// (the interval excludes zero) is decided on the unrounded bounds; when it holds, the bounds
 /// are shown with as many more decimals as it takes (up to four) for neither to read as zero,
 /// so that a bold interval never shows a zero bound.
-pub(crate) fn difference_text(
-    outcome: &str,
-    x: f64,
-    lo: f64,
-    hi: f64,
-) -> (String, String, String, bool) {
+#[doc(hidden)]
+pub fn difference_text(outcome: &str, x: f64, lo: f64, hi: f64) -> (String, String, String, bool) {
     let clear = lo > 0.0 || hi < 0.0;
     let is_zero = |s: &str| !s.starts_with(['+', '−']);
     let extra = if clear {
@@ -261,46 +258,4 @@ pub fn report_html(info: &ReportInfo, results: &Results, figures: &[(String, Str
          output/README.md.</p>\n</body>\n</html>\n",
     );
     html
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{difference_text, signed_with};
-
-    fn signed(outcome: &str, x: f64) -> String {
-        signed_with(outcome, x, 0)
-    }
-
-    #[test]
-    fn differences_carry_a_true_minus_and_zero_no_sign() {
-        assert_eq!(signed("agreement", -0.0001), "0.0 pp");
-        assert_eq!(signed("agreement", 0.0), "0.0 pp");
-        assert_eq!(signed("agreement", -0.123), "−12.3 pp");
-        assert_eq!(signed("agreement", 0.05), "+5.0 pp");
-        assert_eq!(signed("cumulative_violence", -0.001), "0.00");
-        assert_eq!(signed("cumulative_violence", -12.34), "−12.3");
-        assert_eq!(signed("cumulative_violence", 3.0), "+3.00");
-    }
-
-    #[test]
-    fn bold_intervals_never_show_a_zero_bound() {
-        // Excludes zero, but its low bound rounds to 0.00: more decimals.
-        let (x, lo, hi, clear) = difference_text("final_trust_party", 0.004, 0.0012, 0.0068);
-        assert!(clear);
-        assert_eq!(
-            (x.as_str(), lo.as_str(), hi.as_str()),
-            ("+0.004", "+0.001", "+0.007")
-        );
-        // Includes zero: not clear, default precision.
-        let (_, lo, hi, clear) = difference_text("final_trust_party", 0.004, -0.0012, 0.0068);
-        assert!(!clear);
-        assert_eq!((lo.as_str(), hi.as_str()), ("0.00", "+0.01"));
-        // Shares in pp.
-        let (x, lo, hi, clear) = difference_text("agreement", -0.0004, -0.0007, -0.0001);
-        assert!(clear);
-        assert_eq!(
-            (x.as_str(), lo.as_str(), hi.as_str()),
-            ("−0.04 pp", "−0.07 pp", "−0.01 pp")
-        );
-    }
 }

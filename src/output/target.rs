@@ -263,7 +263,8 @@ impl OutputLock {
 }
 
 /// "process 1234: peacesim sweep …" from a lock file's text.
-fn describe_holder(text: &str) -> String {
+#[doc(hidden)]
+pub fn describe_holder(text: &str) -> String {
     let mut lines = text.lines();
     match (lines.next().map(str::trim), lines.next().map(str::trim)) {
         (Some(pid), Some(cmd)) if !pid.is_empty() && !cmd.is_empty() => {
@@ -285,38 +286,5 @@ impl Drop for OutputLock {
             fs::remove_file(&self.path).ok();
         }
         // Closing the file (after this) releases the lock.
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalize_drops_dots_and_trailing_slashes() {
-        for (from, to) in [
-            ("out/", "out"),
-            ("out//", "out"),
-            ("./out/.", "out"),
-            ("a/../out", "out"),
-            ("../out", "../out"),
-            ("../../x/..", "../.."),
-            (".", ""),
-            ("a/..", ""),
-            ("/..", "/"),
-            ("/a/b/../c/", "/a/c"),
-        ] {
-            assert_eq!(normalize(Path::new(from)), PathBuf::from(to), "{from}");
-        }
-    }
-
-    #[test]
-    fn a_holder_is_described_from_its_lock_file() {
-        assert_eq!(
-            describe_holder("12\npeacesim sweep a.toml\n"),
-            "process 12: peacesim sweep a.toml"
-        );
-        assert_eq!(describe_holder("12\n"), "process 12");
-        assert_eq!(describe_holder(""), "a process that is just starting");
     }
 }

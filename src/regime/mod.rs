@@ -19,7 +19,8 @@ mod competitive;
 mod contact_group;
 mod hierarchical;
 mod network;
-mod written;
+#[doc(hidden)]
+pub mod written;
 
 pub use competitive::{Competitive, plan_independent};
 pub use contact_group::ContactGroup;

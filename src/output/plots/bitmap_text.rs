@@ -23,7 +23,8 @@ use std::sync::OnceLock;
 
 /// `text` with the hyphen of every negative number (a `-` before a digit, not after a letter or
 /// digit) replaced by a true minus.
-pub(crate) fn true_minus(text: &str) -> Cow<'_, str> {
+#[doc(hidden)]
+pub fn true_minus(text: &str) -> Cow<'_, str> {
     if !text.contains('-') {
         return Cow::Borrowed(text);
     }
@@ -102,14 +103,15 @@ fn layout(style: FontStyle, size: f64, text: &str) -> (i32, i32) {
 
 /// A backend whose text has true minus signs and, with `glyphs` (bitmap backends), is set by
 /// [`GlyphText::draw_text`] rather than by plotters.
-pub(crate) struct GlyphText<B> {
+#[doc(hidden)]
+pub struct GlyphText<B> {
     pub inner: B,
     pub glyphs: bool,
 }
 
 impl<B> GlyphText<B> {
     /// Text set here (bitmap backends).
-    pub(crate) fn bitmap(inner: B) -> Self {
+    pub fn bitmap(inner: B) -> Self {
         Self {
             inner,
             glyphs: true,
@@ -117,7 +119,7 @@ impl<B> GlyphText<B> {
     }
 
     /// Text left to the backend, with true minus signs (SVG).
-    pub(crate) fn vector(inner: B) -> Self {
+    pub fn vector(inner: B) -> Self {
         Self {
             inner,
             glyphs: false,
@@ -288,73 +290,5 @@ impl<B: DrawingBackend> DrawingBackend for GlyphText<B> {
             }
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use plotters::prelude::*;
-
-    /// Columns holding ink in a rendered line of text.
-    fn ink_columns(text: &str) -> Vec<bool> {
-        crate::output::plots::register_fonts();
-        let (w, h) = (200u32, 40u32);
-        let mut buf = vec![255u8; (w * h * 3) as usize];
-        {
-            let root =
-                GlyphText::bitmap(BitMapBackend::with_buffer(&mut buf, (w, h))).into_drawing_area();
-            root.draw(&Text::new(
-                text.to_string(),
-                (10, 8),
-                crate::output::plots::text(24.0),
-            ))
-            .unwrap();
-            root.present().unwrap();
-        }
-        (0..w as usize)
-            .map(|x| (0..h as usize).any(|y| buf[(y * w as usize + x) * 3] < 160))
-            .collect()
-    }
-
-    /// The blank runs between inked runs, in pixels.
-    fn gaps(columns: &[bool]) -> Vec<usize> {
-        let mut gaps = Vec::new();
-        let (mut seen, mut run) = (false, 0);
-        for &ink in columns {
-            if ink {
-                if seen && run > 0 {
-                    gaps.push(run);
-                }
-                seen = true;
-                run = 0;
-            } else if seen {
-                run += 1;
-            }
-        }
-        gaps
-    }
-
-    #[test]
-    fn negative_numbers_get_a_true_minus() {
-        assert_eq!(true_minus("-1.5"), "−1.5");
-        assert_eq!(true_minus("[-2, -0.5]"), "[−2, −0.5]");
-        assert_eq!(
-            true_minus("12-60 months, 1e-6, do-no-harm, x-1"),
-            "12-60 months, 1e-6, do-no-harm, x-1"
-        );
-    }
-
-    #[test]
-    fn digits_and_points_are_evenly_spaced() {
-        // "0.0": the gaps either side of the point are about equal (plotters' own bitmap text
-        // put the point against the first digit and left a wide gap after it).
-        let g = gaps(&ink_columns("0.0"));
-        assert_eq!(g.len(), 2, "{g:?}");
-        assert!(g[0].abs_diff(g[1]) <= 1, "gaps around the point: {g:?}");
-        // "1 0" is never what "10" looks like: the gap between the digits stays narrow.
-        let g = gaps(&ink_columns("10"));
-        assert_eq!(g.len(), 1, "{g:?}");
-        assert!(g[0] <= 4, "gap between 1 and 0: {g:?}");
     }
 }
