@@ -1,4 +1,7 @@
-//! Unit tests
+//! The library's unit tests: one file per module of `src/`, named by its path
+//! (`model_random.rs` tests `src/model/random.rs`). They live here, not in `cfg(test)` modules,
+//! so that `cargo test --release` compiles the library once (`[lib] test = false` in
+//! `Cargo.toml`); the internals they check are public but `#[doc(hidden)]`.
 
 mod experiment_design;
 mod experiment_sobol;
