@@ -74,8 +74,7 @@ impl TrustMatrix {
     }
 
     /// A matrix in the dense (`dense`) or sparse form, whatever its size (for tests that
-    /// compare the forms).
-    #[doc(hidden)]
+    /// compare the forms; this module is hidden from the documentation).
     pub fn with_storage(n: usize, initial: f64, dense: bool) -> Self {
         let storage = if dense {
             let mut values = vec![initial; n * n];
@@ -106,7 +105,6 @@ impl TrustMatrix {
 
     /// The same matrix without the record of moved pairs a large dense matrix keeps (for
     /// tests that compare the ways of finding the most trusted partner).
-    #[doc(hidden)]
     pub fn untracked(mut self) -> Self {
         if let Storage::Dense { moved, .. } = &mut self.storage {
             *moved = None;

@@ -67,7 +67,6 @@ fn value_with(outcome: &str, x: f64, extra: usize) -> String {
 
 /// A signed difference with `extra` more decimals than [`value`] gives, with a true minus
 /// sign; a value that rounds to zero gets no sign.
-#[doc(hidden)]
 pub fn signed_with(outcome: &str, x: f64, extra: usize) -> String {
     let magnitude = if is_proportion(outcome) {
         format!("{:.*} pp", 1 + extra, 100.0 * x.abs())
@@ -89,7 +88,6 @@ pub fn signed_with(outcome: &str, x: f64, extra: usize) -> String {
 /// (the interval excludes zero) is decided on the unrounded bounds; when it holds, the bounds
 /// are shown with as many more decimals as it takes (up to four) for neither to read as zero,
 /// so that a bold interval never shows a zero bound.
-#[doc(hidden)]
 pub fn difference_text(outcome: &str, x: f64, lo: f64, hi: f64) -> (String, String, String, bool) {
     let clear = lo > 0.0 || hi < 0.0;
     let is_zero = |s: &str| !s.starts_with(['+', '−']);

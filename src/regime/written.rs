@@ -44,7 +44,6 @@ struct Consult {
 
 /// How a `led` strategy's lead is chosen.
 #[derive(Debug, Clone, PartialEq)]
-#[doc(hidden)]
 pub enum LeadChoice {
     /// Always this third party.
     Fixed(usize),
@@ -72,7 +71,6 @@ fn member_flags(s: &Scenario, members: &Members) -> Option<Vec<bool>> {
 
 /// The lead a `led` strategy's `lead` setting names (`None`: the scenario's
 /// `regimes.hierarchical.lead`). Among listed members only, when `members` is a list.
-#[doc(hidden)]
 pub fn lead_choice(
     s: &Scenario,
     lead: Option<&str>,
@@ -215,7 +213,6 @@ fn current_lead(choice: &LeadChoice, world: &World) -> Option<usize> {
 
 /// Whose turn it is in `month` when the chair passes every `months` months among the
 /// `eligible` (in order) who are `present`: turn ⌊month / months⌋ modulo those present.
-#[doc(hidden)]
 pub fn rotating_turn(
     eligible: &[usize],
     present: impl Fn(usize) -> bool,

@@ -53,7 +53,6 @@ fn steps(field: &str) -> Option<Vec<Step<'_>>> {
 
 /// The line and column where the value of `field` is written in `text`, if it is written there
 /// (a field left at its default, or a whole table, has none).
-#[doc(hidden)]
 pub fn locate(text: &str, field: &str) -> Option<Location> {
     let doc = DeTable::parse(text).ok()?;
     locate_in(&doc, text, field)

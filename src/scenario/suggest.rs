@@ -79,7 +79,6 @@ fn quoted(text: &str) -> Vec<&str> {
 /// Rewrites a serde/TOML message about the value at `path` (e.g. `trust.build_rat`): adds a
 /// suggestion to an unknown field or variant, says in plain words what type is expected, and
 /// what a missing field takes.
-#[doc(hidden)]
 pub fn improve(message: &str, path: &str) -> String {
     if let Some(rest) = message.strip_prefix("unknown field ") {
         return unknown_field(message, rest, path);
@@ -246,7 +245,6 @@ fn other_section(word: &str, parent: &str) -> Option<(String, String)> {
 /// Adds a suggestion to validation problems about a name that is not known: a regime, a lead or
 /// facilitator, the party a third party favours, a sweep path. Problems that already carry one
 /// are left as they are.
-#[doc(hidden)]
 pub fn annotate(s: &Scenario, problems: &mut [Problem]) {
     for p in problems.iter_mut() {
         if p.allowed.contains("did you mean") {
@@ -318,7 +316,6 @@ fn suggestion_for(s: &Scenario, field: &str) -> Option<String> {
 
 /// A sweep path with each unknown name replaced by the closest known one; `None` if every name
 /// is known or one has no close match.
-#[doc(hidden)]
 pub fn sweep_path(s: &Scenario, path: &str) -> Option<String> {
     let segments = super::sweep::split_path(path);
     let json = serde_json::to_value(s).ok()?;

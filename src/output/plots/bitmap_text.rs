@@ -23,7 +23,6 @@ use std::sync::OnceLock;
 
 /// `text` with the hyphen of every negative number (a `-` before a digit, not after a letter or
 /// digit) replaced by a true minus.
-#[doc(hidden)]
 pub fn true_minus(text: &str) -> Cow<'_, str> {
     if !text.contains('-') {
         return Cow::Borrowed(text);
@@ -103,7 +102,6 @@ fn layout(style: FontStyle, size: f64, text: &str) -> (i32, i32) {
 
 /// A backend whose text has true minus signs and, with `glyphs` (bitmap backends), is set by
 /// [`GlyphText::draw_text`] rather than by plotters.
-#[doc(hidden)]
 pub struct GlyphText<B> {
     pub inner: B,
     pub glyphs: bool,

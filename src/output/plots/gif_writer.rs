@@ -109,7 +109,6 @@ fn palette(colours: &mut Colours, first: usize) -> Vec<u8> {
 }
 
 /// Writes RGB frames of one size to a GIF that loops forever.
-#[doc(hidden)]
 pub struct GifWriter<W: Write> {
     encoder: gif::Encoder<W>,
     size: (usize, usize),

@@ -26,7 +26,6 @@ use std::ops::Range;
 use std::path::Path;
 
 /// The outcomes drawn against a single swept parameter: outcome, heading, y-axis label.
-#[doc(hidden)]
 pub const LINE_OUTCOMES: [(&str, &str, &str); 4] = [
     (
         "agreement",
@@ -123,7 +122,6 @@ fn estimate(summary: &SweepSummary, point: usize, r: usize, outcome: &str) -> Op
 }
 
 /// A value for a label: at most four significant digits, without trailing zeros.
-#[doc(hidden)]
 pub fn number(v: f64) -> String {
     if v == 0.0 || !v.is_finite() {
         return if v.is_finite() {
@@ -154,7 +152,6 @@ fn nice_step(span: f64, n: f64) -> f64 {
 }
 
 /// The smallest round number at or above `v` (at least 1).
-#[doc(hidden)]
 pub fn nice_top(v: f64) -> f64 {
     if v.is_nan() || v <= 0.0 {
         return 1.0;
@@ -164,7 +161,6 @@ pub fn nice_top(v: f64) -> f64 {
 }
 
 /// About `n` round tick positions within `lo..=hi`.
-#[doc(hidden)]
 pub fn nice_ticks(lo: f64, hi: f64, n: f64) -> Vec<f64> {
     let step = nice_step(hi - lo, n);
     let first = (lo / step).ceil() as i64;
@@ -254,7 +250,6 @@ fn unit_of(path: &str) -> Option<String> {
 }
 
 /// Axis label of a swept parameter: its path and, where known, its unit.
-#[doc(hidden)]
 pub fn parameter_label(path: &str) -> String {
     match unit_of(path) {
         Some(unit) => format!("{path} ({unit})"),
