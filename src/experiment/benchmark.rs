@@ -848,27 +848,13 @@ impl<'a> Benchmark<'a> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()?;
-        let chunk_end = |start: u64| (start + CHUNK_UNITS).min(range.end);
-        let mut start = range.start;
-        if start >= range.end {
-            return Ok(());
-        }
-        let mut chunk = pool.install(|| self.compute_chunk(start, chunk_end(start)))?;
-        loop {
-            let next_start = chunk_end(start);
-            if next_start >= range.end {
-                return on_chunk(&chunk);
-            }
-            let mut next = None;
-            let mut written = Ok(());
-            pool.in_place_scope(|scope| {
-                scope.spawn(|_| next = Some(self.compute_chunk(next_start, chunk_end(next_start))));
-                written = on_chunk(&chunk);
-            });
-            written?;
-            chunk = next.expect("the scope waits for the next chunk")?;
-            start = next_start;
-        }
+        super::pipeline::in_order(
+            &pool,
+            range,
+            CHUNK_UNITS,
+            |chunk| self.compute_chunk(chunk.start, chunk.end),
+            |chunk| on_chunk(&chunk),
+        )
     }
 
     /// Units `start..end`, simulated in parallel on the current pool, in unit order.

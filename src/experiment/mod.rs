@@ -8,6 +8,8 @@
 
 pub mod benchmark;
 pub mod design;
+#[doc(hidden)]
+pub mod pipeline;
 pub mod sobol;
 pub mod stats;
 pub mod sweep;
@@ -311,43 +313,28 @@ pub fn run(
         RecordLevel::Monthly => CHUNK / 4,
         RecordLevel::Agents => CHUNK / 16,
     };
-    let chunk_end = |start: u64| (start + size).min(design.replicates);
-    let compute = |start: u64| -> Vec<ReplicateResult> {
-        (start..chunk_end(start))
-            .into_par_iter()
-            .map(|r| run_replicate(scenario, &design.regimes, design.seed, r))
-            .collect()
-    };
-    if design.replicates == 0 {
-        return Ok(results);
-    }
-    let mut start = 0;
-    let mut chunk = pool.install(|| compute(start));
     // The calling thread writes and absorbs each chunk while the pool already simulates the
     // next one, so the files and statistics do not idle the workers (as in a sweep).
-    loop {
-        let next_start = chunk_end(start);
-        let mut next = None;
-        let mut absorbed = Ok(());
-        pool.in_place_scope(|scope| {
-            if next_start < design.replicates {
-                scope.spawn(|_| next = Some(compute(next_start)));
+    pipeline::in_order(
+        &pool,
+        0..design.replicates,
+        size,
+        |chunk| {
+            let end = chunk.end;
+            let reps: Vec<ReplicateResult> = chunk
+                .into_par_iter()
+                .map(|r| run_replicate(scenario, &design.regimes, design.seed, r))
+                .collect();
+            Ok((end, reps))
+        },
+        |(end, reps)| {
+            for rep in &reps {
+                sink.accept(rep)?;
+                results.absorb(rep);
             }
-            absorbed = (|| {
-                for rep in &chunk {
-                    sink.accept(rep)?;
-                    results.absorb(rep);
-                }
-                anyhow::Ok(())
-            })();
-        });
-        absorbed?;
-        progress(next_start);
-        match next {
-            Some(n) => chunk = n,
-            None => break,
-        }
-        start = next_start;
-    }
+            progress(end);
+            Ok(())
+        },
+    )?;
     Ok(results)
 }

@@ -97,35 +97,13 @@ pub fn run_units(
         .num_threads(threads)
         .build()?;
     let size = chunk_units(base.experiment.record);
-    let chunk_end = |start: u64| (start + size).min(range.end);
-    let mut start = range.start;
-    if start >= range.end {
-        return Ok(());
-    }
-    let mut chunk = pool.install(|| compute_chunk(base, plan, regimes, start, chunk_end(start)))?;
-    loop {
-        let next_start = chunk_end(start);
-        if next_start >= range.end {
-            return on_chunk(&chunk);
-        }
-        let mut next = None;
-        let mut written = Ok(());
-        pool.in_place_scope(|scope| {
-            scope.spawn(|_| {
-                next = Some(compute_chunk(
-                    base,
-                    plan,
-                    regimes,
-                    next_start,
-                    chunk_end(next_start),
-                ))
-            });
-            written = on_chunk(&chunk);
-        });
-        written?;
-        chunk = next.expect("the scope waits for the next chunk")?;
-        start = next_start;
-    }
+    super::pipeline::in_order(
+        &pool,
+        range,
+        size,
+        |chunk| compute_chunk(base, plan, regimes, chunk.start, chunk.end),
+        |chunk| on_chunk(&chunk),
+    )
 }
 
 /// Units `start..end`, simulated in parallel on the current pool, in unit order.

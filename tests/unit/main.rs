@@ -4,6 +4,7 @@
 //! `Cargo.toml`); the internals they check are public but `#[doc(hidden)]`.
 
 mod experiment_design;
+mod experiment_pipeline;
 mod experiment_sobol;
 mod experiment_stats;
 mod experiment_sweep;
